@@ -1,0 +1,24 @@
+import streamlit as st
+
+from portal import audit
+from portal.i18n import format_datetime
+from portal.roles import Role
+from portal.ui.context import db, lang, tr
+from portal.ui.guard import require_login
+from portal.ui.widgets import current_page, pager
+
+me = require_login(Role.ADMIN)
+PAGE_SIZE = 50
+
+st.title(tr("page.admin_audit"))
+with db() as session:
+    events, total = audit.list_events(session, actor=me, page=current_page("audit_page"),
+                                      page_size=PAGE_SIZE)
+st.dataframe(
+    [{tr("audit.col.at"): format_datetime(e["at"], lang()), tr("audit.col.actor"): e["actor"],
+      tr("audit.col.action"): e["action"],
+      tr("audit.col.entity"): f"{e['entity']} #{e['entity_id'] or ''}",
+      tr("audit.col.detail"): e["detail"]} for e in events],
+    hide_index=True, use_container_width=True,
+)
+pager(total=total, page_size=PAGE_SIZE, key="audit_page")

@@ -1,0 +1,91 @@
+"""`python -m portal …` (also installed as `portal`): migrations, accounts, demo data, exports."""
+
+import argparse
+import getpass
+import json
+import sys
+
+from portal import catalogue, demo, migrate, users
+from portal.db import make_engine, session_scope
+from portal.errors import PortalError
+from portal.i18n import t
+from portal.passwords import generate_password
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    engine = make_engine()
+    migrate.upgrade(engine)
+    print("数据库已迁移到最新版本。")
+    return 0
+
+
+def _create_admin(args: argparse.Namespace) -> int:
+    if args.generate:
+        password = generate_password()
+    else:
+        password = getpass.getpass("新管理员密码（直接回车则自动生成）：")
+        if password:
+            if getpass.getpass("再次输入密码：") != password:
+                print("两次输入的密码不一致，未创建账号。", file=sys.stderr)
+                return 1
+        else:
+            password = generate_password()
+            args.generate = True
+    with session_scope(make_engine()) as session:
+        user = users.create_admin(session, username=args.username, password=password)
+    print(f"已创建管理员 {user.username}。")
+    if args.generate:
+        print(f"初始密码（只显示这一次）：{password}")
+    return 0
+
+
+def _seed_demo(_args: argparse.Namespace) -> int:
+    with session_scope(make_engine()) as session:
+        results = demo.seed_demo(session)
+    print("演示账号（仅供演示，切勿用于生产环境）：")
+    print(f"{'用户名':<12}{'密码':<22}{'角色':<12}姓名")
+    for account, created in results:
+        roles = "、".join(t(f"role.{r.value}") for r in account.roles)
+        note = "" if created else "（已存在，未修改）"
+        print(f"{account.username:<14}{account.password:<24}{roles:<10}{account.display_name}{note}")
+    return 0
+
+
+def _catalogue(args: argparse.Namespace) -> int:
+    with session_scope(make_engine()) as session:
+        entries = catalogue.list_categories(session, year=args.year)
+    if args.json:
+        print(json.dumps(catalogue.as_json_rows(entries), ensure_ascii=False, indent=2))
+        return 0
+    area = None
+    for entry in entries:
+        if entry.area != area:
+            area = entry.area
+            print(f"{entry.area_number}. {area}")
+        print(f"   {entry.number:>2}. {entry.text}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portal", description="营商环境监督平台 管理命令")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="把数据库迁移到最新版本").set_defaults(func=_migrate)
+    admin = sub.add_parser("create-admin", help="创建管理员账号（无默认密码）")
+    admin.add_argument("username")
+    admin.add_argument("--generate", action="store_true", help="自动生成密码并显示一次")
+    admin.set_defaults(func=_create_admin)
+    sub.add_parser("seed-demo", help="载入演示数据（可重复执行）").set_defaults(func=_seed_demo)
+    cat = sub.add_parser("catalogue", help="列出 5 个方面 32 类问题")
+    cat.add_argument("--json", action="store_true", help="以 JSON 输出")
+    cat.add_argument("--year", type=int, default=None, help="目录版本年份（默认最新）")
+    cat.set_defaults(func=_catalogue)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PortalError as exc:
+        print(t(exc.key, **exc.params), file=sys.stderr)
+        return 1

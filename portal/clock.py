@@ -1,0 +1,14 @@
+"""Beijing time for everything the portal stores: naive datetimes in the configured zone."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from portal.settings import get_settings
+
+
+def now() -> datetime:
+    return datetime.now(ZoneInfo(get_settings().timezone)).replace(tzinfo=None, microsecond=0)
+
+
+def today() -> date:
+    return now().date()

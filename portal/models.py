@@ -1,0 +1,82 @@
+"""Database tables. The schema itself is created only by the Alembic migrations in db/migrations."""
+
+from pydantic import NaiveDatetime
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from portal.clock import now
+
+
+class Unit(SQLModel, table=True):
+    """A responsible unit (责任单位); deactivated, never deleted."""
+
+    __tablename__ = "units"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    quota_applies: bool = False
+    active: bool = True
+    sort_order: int = 0
+    created_at: NaiveDatetime = Field(default_factory=now)
+
+
+class CatalogueArea(SQLModel, table=True):
+    """One of the five areas of the catalogue of a given version year."""
+
+    __tablename__ = "catalogue_areas"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    number: int
+    name: str = Field(max_length=32)
+    name_en: str = Field(default="", max_length=64)
+
+
+class Category(SQLModel, table=True):
+    """One of the 32 categories of conduct harming the business environment."""
+
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    number: int
+    area_id: int = Field(foreign_key="catalogue_areas.id")
+    text: str = Field(max_length=200)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=20, unique=True)
+    display_name: str = Field(max_length=64)
+    password_hash: str = Field(max_length=100)
+    unit_id: int | None = Field(default=None, foreign_key="units.id", index=True)
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: NaiveDatetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=now)
+    password_changed_at: NaiveDatetime | None = None
+
+
+class UserRole(SQLModel, table=True):
+    __tablename__ = "user_roles"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    role: str = Field(max_length=16, primary_key=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what and when; the admin's audit log."""
+
+    __tablename__ = "audit_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: NaiveDatetime = Field(default_factory=now, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    detail: str = Field(default="", max_length=500)

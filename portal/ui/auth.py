@@ -1,0 +1,81 @@
+"""Login, logout and cookie re-login through streamlit-authenticator, over the portal's accounts."""
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities.exceptions import LoginError
+
+from portal import auth, users
+from portal.roles import Actor
+from portal.settings import get_settings
+from portal.ui.context import db, tr
+
+_KEY = "_authenticator"
+
+
+def start_run() -> Actor | None:
+    """Create the run's one Authenticate, restore a login from its cookie, and load the actor."""
+    settings = get_settings()
+    with db() as session:
+        authenticator = stauth.Authenticate(
+            users.credentials(session), settings.cookie_name, settings.cookie_key,
+            settings.cookie_expiry_days, auto_hash=False, login_sleep_time=0)
+        st.session_state[_KEY] = authenticator
+        try:
+            authenticator.login(location="unrendered")
+        except LoginError:  # the cookie names an account that was deactivated meanwhile
+            authenticator.cookie_controller.delete_cookie()
+        username = st.session_state.get("username") if st.session_state.get(
+            "authentication_status") else None
+        current = users.load_actor(session, username=username)
+    if current is None and username:
+        _forget()
+    st.session_state["actor"] = current
+    return current
+
+
+def has_started() -> bool:
+    return _KEY in st.session_state
+
+
+def _authenticator() -> stauth.Authenticate:
+    if _KEY not in st.session_state:  # a page opened without the entrypoint
+        start_run()
+    return st.session_state[_KEY]
+
+
+def _forget() -> None:
+    for key in ("name", "username", "authentication_status", "email", "roles"):
+        st.session_state[key] = None
+    st.session_state["actor"] = None
+
+
+def login_form() -> None:
+    """The staff login form; five wrong passwords lock the account (see portal.auth)."""
+    authenticator = _authenticator()
+    with st.form("login_form"):
+        username = st.text_input(tr("login.username"), key="login_username", max_chars=20)
+        password = st.text_input(tr("login.password"), type="password", key="login_password")
+        submitted = st.form_submit_button(tr("login.submit"), type="primary")
+    if not submitted:
+        return
+    if not username.strip() or not password:
+        st.error(tr("login.missing"))
+        return
+    with db() as session:
+        try:
+            current = auth.authenticate(session, username=username, password=password)
+        except auth.LoginFailed as error:
+            st.error(tr(error.key, **error.params))
+            return
+    authenticator.authentication_controller.login(token={"username": current.username})
+    authenticator.cookie_controller.set_cookie()
+    st.session_state["logout"] = None
+    st.session_state["actor"] = current
+    st.rerun()
+
+
+def logout_button() -> None:
+    if st.sidebar.button(tr("logout"), key="logout_button", use_container_width=True):
+        _authenticator().logout(location="unrendered")
+        _forget()
+        st.rerun()

@@ -1,0 +1,67 @@
+"""Which pages exist and who may see them; app.py builds `st.navigation` from this table."""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from portal.roles import Actor, Role
+from portal.ui.context import tr
+
+PUBLIC = "public"  # everyone, logged in or not
+ANONYMOUS = "anonymous"  # only when logged out
+SIGNED_IN = "signed_in"  # any logged-in account
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str
+    title_key: str
+    icon: str
+    section: str
+    audience: str | frozenset[Role]
+
+    def visible_to(self, actor: Actor | None) -> bool:
+        if self.audience == PUBLIC:
+            return True
+        if self.audience == ANONYMOUS:
+            return actor is None
+        if self.audience == SIGNED_IN:
+            return actor is not None
+        return actor is not None and actor.has(*self.audience)
+
+
+ADMIN = frozenset({Role.ADMIN})
+
+PAGES = (
+    PageSpec("pages/home.py", "page.home", ":material/home:", "nav.account", SIGNED_IN),
+    PageSpec("pages/login.py", "page.login", ":material/login:", "nav.account", ANONYMOUS),
+    PageSpec("pages/report.py", "page.report", ":material/edit_note:", "nav.public", PUBLIC),
+    PageSpec("pages/track.py", "page.track", ":material/search:", "nav.public", PUBLIC),
+    PageSpec("pages/board.py", "page.board", ":material/leaderboard:", "nav.public", PUBLIC),
+    PageSpec("pages/account.py", "page.account", ":material/key:", "nav.account", SIGNED_IN),
+    PageSpec("pages/admin_users.py", "page.admin_users", ":material/group:", "nav.admin", ADMIN),
+    PageSpec("pages/admin_units.py", "page.admin_units", ":material/apartment:", "nav.admin",
+             ADMIN),
+    PageSpec("pages/admin_catalogue.py", "page.admin_catalogue", ":material/list:", "nav.admin",
+             ADMIN),
+    PageSpec("pages/admin_audit.py", "page.admin_audit", ":material/history:", "nav.admin",
+             ADMIN),
+)
+
+SECTION_ORDER = ("nav.account", "nav.public", "nav.admin")
+
+
+def visible_pages(actor: Actor | None) -> list[PageSpec]:
+    return [spec for spec in PAGES if spec.visible_to(actor)]
+
+
+def build(actor: Actor | None) -> dict[str, list]:
+    """Sections of `st.Page`s for `st.navigation`; the first page is the default."""
+    sections: dict[str, list] = {}
+    for section in SECTION_ORDER:
+        pages = [st.Page(spec.script, title=tr(spec.title_key), icon=spec.icon,
+                         url_path=spec.script.removeprefix("pages/").removesuffix(".py"))
+                 for spec in visible_pages(actor) if spec.section == section]
+        if pages:
+            sections[tr(section)] = pages
+    return sections
