@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from portal import audit, clock
 from portal.errors import PortalError
 from portal.models import User
-from portal.passwords import DUMMY_HASH, verify_password
+from portal.passwords import dummy_hash, verify_password
 from portal.roles import Actor
 from portal.settings import get_settings
 from portal.users import load_actor
@@ -22,7 +22,7 @@ def authenticate(session: Session, *, username: str, password: str) -> Actor:
     username = (username or "").strip().lower()
     user = session.exec(select(User).where(User.username == username)).first() if username else None
     if user is None or not user.active:
-        verify_password(password or "", DUMMY_HASH)  # same cost as a real check
+        verify_password(password or "", dummy_hash())  # same cost as a real check
         raise LoginFailed("error.login_failed")
     now = clock.now()
     if user.locked_until and user.locked_until > now:

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from portal import audit
 from portal.models import Unit, User
 from portal.roles import Role
-from portal.users import _insert_user
+from portal.users import add_account
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def seed_demo(session: Session) -> list[tuple[DemoAccount, bool]]:
         unit_id = None
         if account.unit:
             unit_id = session.exec(select(Unit.id).where(Unit.name == account.unit)).one()
-        user = _insert_user(session, username=account.username, display_name=account.display_name,
+        user = add_account(session, username=account.username, display_name=account.display_name,
                             password=account.password, roles=set(account.roles), unit_id=unit_id)
         audit.record(session, actor=None, action="demo.user", entity="user", entity_id=user.id,
                      detail=account.username)

@@ -2,10 +2,12 @@
 
 import secrets
 import string
+from functools import lru_cache
 
 import bcrypt
 
 from portal.errors import ValidationError
+from portal.settings import get_settings
 
 MIN_LENGTH = 8
 MAX_BYTES = 72  # bcrypt ignores or rejects anything longer
@@ -22,7 +24,8 @@ def check_policy(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_policy(password)
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+    salt = bcrypt.gensalt(get_settings().bcrypt_rounds)
+    return bcrypt.hashpw(password.encode("utf-8"), salt).decode("ascii")
 
 
 def verify_password(password: str, password_hash: str) -> bool:
@@ -44,5 +47,7 @@ def generate_password(length: int = 12) -> str:
             return candidate
 
 
-# A real hash to compare against when the username is unknown, so timing does not reveal it.
-DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt()).decode("ascii")
+@lru_cache
+def dummy_hash() -> str:
+    """A real hash to check against when the username is unknown, so timing does not reveal it."""
+    return hash_password("not-a-real-password")

@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     sqlite_busy_timeout_ms: int = 5000
-    page_size: int = 20
+    bcrypt_rounds: int = 12
 
 
 def _local_cookie_key() -> str:

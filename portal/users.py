@@ -64,8 +64,9 @@ def _set_roles(session: Session, user_id: int, roles: set[Role]) -> None:
         session.add(UserRole(user_id=user_id, role=role.value))
 
 
-def _insert_user(session: Session, *, username: str, display_name: str, password: str,
-                 roles: set[Role], unit_id: int | None) -> User:
+def add_account(session: Session, *, username: str, display_name: str, password: str,
+                roles: set[Role], unit_id: int | None) -> User:
+    """Insert an account without a permission check: for bootstrap, demo data and services."""
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
         raise ValidationError("error.username_taken", field="username", username=username)
     user = User(username=username, display_name=display_name,
@@ -90,7 +91,7 @@ def create_user(session: Session, *, actor: Actor, username: str, display_name: 
     display_name = _clean_display_name(display_name)
     cleaned, unit_id = _clean_roles(session, roles, unit_id)
     password = password or generate_password()
-    user = _insert_user(session, username=username, display_name=display_name,
+    user = add_account(session, username=username, display_name=display_name,
                         password=password, roles=cleaned, unit_id=unit_id)
     audit.record(session, actor=actor, action="user.create", entity="user", entity_id=user.id,
                  detail=f"{username} roles={','.join(sorted(cleaned))} unit={unit_id}")
@@ -102,7 +103,7 @@ def create_admin(session: Session, *, username: str, password: str,
                  display_name: str = "系统管理员") -> User:
     """The bootstrap path of `portal create-admin`: no actor exists yet."""
     username = _clean_username(username)
-    user = _insert_user(session, username=username, display_name=display_name,
+    user = add_account(session, username=username, display_name=display_name,
                         password=password, roles={Role.ADMIN}, unit_id=None)
     audit.record(session, actor=None, action="user.create_admin", entity="user",
                  entity_id=user.id, detail=username)

@@ -1,0 +1,78 @@
+from datetime import datetime, timedelta
+
+import pytest
+
+from portal import clock, users
+from portal.auth import LoginFailed, authenticate
+from portal.roles import Role
+from tests.factories import PASSWORD, make_user
+
+
+@pytest.fixture
+def frozen_time(monkeypatch):
+    moment = {"now": datetime(2026, 11, 23, 9, 0)}
+    monkeypatch.setattr(clock, "now", lambda: moment["now"])
+    return moment
+
+
+def fail(session, username, times):
+    for _ in range(times):
+        with pytest.raises(LoginFailed):
+            authenticate(session, username=username, password="wrong-password")
+
+
+def test_correct_password_logs_in_case_insensitively(session):
+    worker = make_user(session, Role.SUPERVISOR)
+    assert authenticate(session, username=f" {worker.username.upper()} ",
+                        password=PASSWORD).user_id == worker.user_id
+
+
+def test_unknown_user_and_wrong_password_get_the_same_message(session):
+    worker = make_user(session, Role.SUPERVISOR)
+    with pytest.raises(LoginFailed) as unknown:
+        authenticate(session, username="nobody", password=PASSWORD)
+    with pytest.raises(LoginFailed) as wrong:
+        authenticate(session, username=worker.username, password="wrong-password")
+    assert unknown.value.key == wrong.value.key == "error.login_failed"
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(session, frozen_time):
+    worker = make_user(session, Role.UNIT)
+    fail(session, worker.username, 4)
+    with pytest.raises(LoginFailed) as fifth:
+        authenticate(session, username=worker.username, password="wrong-password")
+    assert fifth.value.key == "error.account_locked"
+    assert fifth.value.params["until"] == datetime(2026, 11, 23, 9, 15)
+    with pytest.raises(LoginFailed) as locked:
+        authenticate(session, username=worker.username, password=PASSWORD)
+    assert locked.value.key == "error.account_locked"
+
+    frozen_time["now"] += timedelta(minutes=14, seconds=59)
+    with pytest.raises(LoginFailed):
+        authenticate(session, username=worker.username, password=PASSWORD)
+    frozen_time["now"] += timedelta(seconds=1)
+    assert authenticate(session, username=worker.username, password=PASSWORD)
+
+
+def test_a_success_resets_the_failure_count(session, frozen_time):
+    worker = make_user(session, Role.UNIT)
+    fail(session, worker.username, 4)
+    authenticate(session, username=worker.username, password=PASSWORD)
+    fail(session, worker.username, 4)
+    assert authenticate(session, username=worker.username, password=PASSWORD)
+
+
+def test_admin_reset_lifts_a_lock(session, frozen_time):
+    admin = make_user(session, Role.ADMIN)
+    worker = make_user(session, Role.UNIT)
+    fail(session, worker.username, 5)
+    rows, _ = users.list_users(session, actor=admin, search=worker.username)
+    assert rows[0]["locked"]
+    password = users.reset_password(session, actor=admin, user_id=worker.user_id)
+    assert authenticate(session, username=worker.username, password=password)
+
+
+def test_overlong_passwords_are_refused_not_truncated(session):
+    worker = make_user(session, Role.UNIT)
+    with pytest.raises(LoginFailed):
+        authenticate(session, username=worker.username, password=PASSWORD + "x" * 80)
