@@ -2,7 +2,7 @@ import streamlit as st
 
 from portal.ui.context import tr
 from portal.ui.guard import require_login
-from portal.ui.navigation import visible_pages
+from portal.ui.navigation import link, visible_pages
 
 me = require_login()
 
@@ -12,4 +12,4 @@ st.write(f"**{tr('home.unit')}**：{me.unit_name or tr('home.no_unit')}")
 st.write(tr("home.pages"))
 for spec in visible_pages(me):
     if spec.script != "pages/home.py":
-        st.page_link(spec.script, label=tr(spec.title_key), icon=spec.icon)
+        link(spec)

@@ -19,6 +19,19 @@ def _migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _setup(_args: argparse.Namespace) -> int:
+    """What `make run` does before serving: migrate, and load the demo on a brand-new database."""
+    engine = make_engine()
+    migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        fresh = not users.any_account(session)
+    if fresh:
+        print("首次运行：载入演示数据。")
+        return _seed_demo(_args)
+    print("数据库已是最新版本。")
+    return 0
+
+
 def _create_admin(args: argparse.Namespace) -> int:
     if args.generate:
         password = generate_password()
@@ -70,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="营商环境监督平台 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="把数据库迁移到最新版本").set_defaults(func=_migrate)
+    sub.add_parser("setup", help="迁移数据库；全新数据库另载入演示数据").set_defaults(func=_setup)
     admin = sub.add_parser("create-admin", help="创建管理员账号（无默认密码）")
     admin.add_argument("username")
     admin.add_argument("--generate", action="store_true", help="自动生成密码并显示一次")

@@ -43,7 +43,9 @@ def seed_demo(session: Session) -> list[tuple[DemoAccount, bool]]:
             continue
         unit_id = None
         if account.unit:
-            unit_id = session.exec(select(Unit.id).where(Unit.name == account.unit)).one()
+            unit_id = session.exec(select(Unit.id).where(Unit.name == account.unit)).first()
+            if unit_id is None and Role.UNIT in account.roles:
+                continue  # the admin renamed the unit; leave its demo account out
         user = add_account(session, username=account.username, display_name=account.display_name,
                             password=account.password, roles=set(account.roles), unit_id=unit_id)
         audit.record(session, actor=None, action="demo.user", entity="user", entity_id=user.id,

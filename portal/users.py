@@ -219,6 +219,5 @@ def credentials(session: Session) -> dict:
                                        "email": None} for u in users}}
 
 
-def admin_exists(session: Session) -> bool:
-    return session.exec(select(UserRole.user_id).where(UserRole.role == Role.ADMIN.value)
-                        ).first() is not None
+def any_account(session: Session) -> bool:
+    return session.exec(select(User.id).limit(1)).first() is not None

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from portal.roles import Actor, Role
 from portal.ui.context import tr
@@ -65,3 +66,12 @@ def build(actor: Actor | None) -> dict[str, list]:
         if pages:
             sections[tr(section)] = pages
     return sections
+
+
+def link(spec: PageSpec) -> None:
+    """A link to a page; a plain URL when the page runs outside `st.navigation` (legacy, tests)."""
+    try:
+        st.page_link(spec.script, label=tr(spec.title_key), icon=spec.icon)
+    except StreamlitPageNotFoundError:
+        url_path = spec.script.removeprefix("pages/").removesuffix(".py")
+        st.markdown(f"- [{tr(spec.title_key)}](/{url_path})")

@@ -1,0 +1,58 @@
+"""AppTest runs page scripts in this process against a migrated, demo-seeded temporary database."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portal import demo, migrate
+from portal.db import make_engine, session_scope
+from portal.settings import get_settings
+from portal.ui import context
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 30
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('appdb') / 'app.sqlite3'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        demo.seed_demo(session)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def open_page(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
+    """Run a script (app.py or pages/x.py) as `username`, or logged out when None."""
+    monkeypatch.setenv("DATABASE_URL", demo_db_url)
+    get_settings.cache_clear()
+    context.engine.clear()
+    monkeypatch.chdir(ROOT)
+
+    def run(script: str, username: str | None = None, lang: str = "zh") -> AppTest:
+        app = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT)
+        app.session_state["lang"] = lang
+        if username:
+            app.session_state["authentication_status"] = True
+            app.session_state["username"] = username
+        return app.run()
+
+    yield run
+    context.engine.clear()
+
+
+def texts(app: AppTest) -> str:
+    """Everything the page wrote, as one string to search."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success", "text", "code"):
+        parts += [str(element.value) for element in getattr(app, kind)]
+    for frame in app.dataframe:
+        parts.append(frame.value.to_csv())
+    parts += [button.label for button in app.button]
+    return "\n".join(parts)

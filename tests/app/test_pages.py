@@ -1,0 +1,130 @@
+"""Every page, logged out and as each role: who sees what."""
+
+import pytest
+
+from tests.app.conftest import texts
+
+PROTECTED = ["pages/home.py", "pages/account.py", "pages/admin_users.py", "pages/admin_units.py",
+             "pages/admin_catalogue.py", "pages/admin_audit.py"]
+ADMIN_ONLY = ["pages/admin_users.py", "pages/admin_units.py", "pages/admin_catalogue.py",
+              "pages/admin_audit.py"]
+NON_ADMINS = ["supervisor", "discipline", "unit_fgj", "company"]
+
+
+@pytest.mark.parametrize("script", PROTECTED)
+def test_logged_out_visitors_get_the_login_form_not_the_page(open_page, script):
+    app = open_page(script)
+    assert not app.exception
+    assert "请先登录后再访问本页面。" in texts(app)
+    assert [i.label for i in app.text_input] == ["用户名", "密码"]
+    assert not app.dataframe
+
+
+@pytest.mark.parametrize("script", ADMIN_ONLY)
+@pytest.mark.parametrize("username", NON_ADMINS)
+def test_non_admins_are_refused_admin_pages(open_page, script, username):
+    app = open_page(script, username)
+    assert not app.exception
+    assert "您的账号没有访问本页面的权限。" in texts(app)
+    assert not app.dataframe and not app.text_input
+
+
+@pytest.mark.parametrize(("script", "text"), [
+    ("pages/report.py", "12345"), ("pages/track.py", "查询码"), ("pages/board.py", "公示")])
+def test_public_pages_open_without_login(open_page, script, text):
+    app = open_page(script)
+    assert not app.exception
+    assert text in texts(app)
+
+
+def test_entrypoint_shows_the_login_to_anonymous_visitors(open_page):
+    app = open_page("app.py")
+    assert not app.exception
+    assert "工作人员登录" in texts(app)
+
+
+def test_login_with_the_demo_admin_password(open_page):
+    app = open_page("pages/login.py")
+    app.text_input(key="login_username").input("admin")
+    app.text_input(key="login_password").input("Demo-Admin-2026")
+    app.button[0].click().run()
+    assert app.session_state["actor"].username == "admin"
+
+
+def test_login_with_a_wrong_password_says_so_in_chinese(open_page):
+    app = open_page("pages/login.py")
+    app.text_input(key="login_username").input("supervisor")
+    app.text_input(key="login_password").input("not-the-password")
+    app.button[0].click().run()
+    assert "用户名或密码错误。" in texts(app)
+    assert app.session_state["actor"] is None
+
+
+def test_home_shows_the_unit_of_a_unit_user(open_page):
+    app = open_page("pages/home.py", "unit_fgj")
+    assert not app.exception
+    content = texts(app)
+    assert "张伟（区发改局）" in content and "区发改局" in content and "责任单位" in content
+
+
+def test_home_in_english(open_page):
+    app = open_page("pages/home.py", "supervisor", lang="en")
+    assert "Hello, 王明（区科创营商局）" in texts(app)
+
+
+def test_admin_sees_the_catalogue_grouped_by_area(open_page):
+    app = open_page("pages/admin_catalogue.py", "admin")
+    assert not app.exception
+    assert [s.value for s in app.subheader] == [
+        "1. 职责落实", "2. 依法行政", "3. 工作效能", "4. 规范执法", "5. 廉洁自律"]
+    assert sum(len(frame.value) for frame in app.dataframe) == 32
+
+
+def test_admin_sees_units_and_can_add_one(open_page):
+    app = open_page("pages/admin_units.py", "admin")
+    assert not app.exception
+    assert len(app.dataframe[0].value) == 18
+    app.text_input(key="units_new_name").input("区交通运输局")
+    app.checkbox(key="units_new_quota").check()
+    next(b for b in app.button if b.label == "新增").click().run()
+    assert "已新增单位 区交通运输局。" in texts(app)
+    assert "区交通运输局" in texts(app)
+
+
+def test_admin_creates_a_user_and_sees_the_password_once(open_page):
+    app = open_page("pages/admin_users.py", "admin")
+    assert not app.exception
+    assert "unit_fgj" in texts(app)
+    app.text_input(key="users_new_username").input("li_na")
+    app.text_input(key="users_new_display_name").input("李娜")
+    app.multiselect(key="users_new_roles").select("supervisor")
+    next(b for b in app.button if b.label == "创建用户").click().run()
+    assert "已创建用户 li_na" in texts(app)
+    assert len(app.code) == 1 and len(app.code[0].value) == 12
+    app.run()
+    assert not app.code
+
+
+def test_admin_user_form_reports_bad_input_in_chinese(open_page):
+    app = open_page("pages/admin_users.py", "admin")
+    app.text_input(key="users_new_username").input("王五")
+    app.text_input(key="users_new_display_name").input("王五")
+    app.multiselect(key="users_new_roles").select("unit")
+    next(b for b in app.button if b.label == "创建用户").click().run()
+    assert "用户名只能由 1–20 位英文字母、数字、下划线或连字符组成。" in texts(app)
+
+
+def test_admin_audit_log_lists_changes(open_page):
+    app = open_page("pages/admin_audit.py", "admin")
+    assert not app.exception
+    assert "demo.user" in texts(app)
+
+
+def test_account_page_changes_the_password_with_chinese_errors(open_page):
+    app = open_page("pages/account.py", "company")
+    assert not app.exception
+    app.text_input(key="account_current").input("wrong-wrong")
+    app.text_input(key="account_new").input("Another-Pass-9")
+    app.text_input(key="account_repeat").input("Another-Pass-9")
+    app.button[0].click().run()
+    assert "当前密码不正确。" in texts(app)

@@ -1,0 +1,77 @@
+"""In a real browser: each role's navigation, and protected URLs on a fresh server."""
+
+import pytest
+
+from portal.demo import DEMO_ACCOUNTS
+from tests.browser.conftest import log_in, wait_ready
+
+pytestmark = pytest.mark.browser
+
+NAV = "[data-testid='stSidebarNav']"
+ADMIN_PAGES = ["用户管理", "单位管理", "问题分类目录", "操作日志"]
+PROTECTED_URLS = ["home", "account", "admin_users", "admin_units", "admin_catalogue",
+                  "admin_audit"]
+
+
+@pytest.fixture(scope="module")
+def server(demo_database, tmp_path_factory):
+    import shutil
+
+    from tests.browser.conftest import Server
+
+    database = tmp_path_factory.mktemp("shared") / "db.sqlite3"
+    shutil.copy(demo_database, database)
+    running = Server(database)
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=[a.username for a in DEMO_ACCOUNTS])
+def test_each_demo_role_logs_in_and_sees_its_navigation(server, page, account):
+    page.goto(server.url)
+    wait_ready(page)
+    assert "工作人员登录" in page.inner_text(NAV)
+    log_in(page, account.username, account.password)
+    nav = page.inner_text(NAV)
+    assert "工作台" in nav and "反映问题" in nav and "工作人员登录" not in nav
+    is_admin = account.username == "admin"
+    for title in ADMIN_PAGES:
+        assert (title in nav) == is_admin, title
+    assert account.display_name in page.inner_text("[data-testid='stMain']")
+
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("button", name="登录", exact=True).wait_for()
+    wait_ready(page)
+    assert "工作台" not in page.inner_text(NAV)
+
+
+@pytest.mark.parametrize("path", PROTECTED_URLS)
+def test_protected_url_on_a_fresh_server_shows_the_login(start_server, page, path):
+    fresh = start_server()
+    page.goto(f"{fresh.url}/{path}")
+    page.get_by_label("密码").wait_for()
+    wait_ready(page)
+    main = page.inner_text("[data-testid='stMain']")
+    assert "请先登录" in main
+    for content in ("新建用户", "单位名称", "廉洁自律", "操作人", "您好", "修改密码"):
+        assert content not in main
+
+
+def test_a_unit_user_cannot_open_admin_pages_by_url(server, page):
+    page.goto(server.url)
+    wait_ready(page)
+    log_in(page, "unit_fgj", "Demo-Unit-2026")
+    for path in ("admin_users", "admin_units"):
+        page.goto(f"{server.url}/{path}")
+        wait_ready(page)
+        main = page.inner_text("[data-testid='stMain']")
+        assert "新建用户" not in main and "新增单位" not in main and "unit_zjj" not in main
+
+
+def test_language_switch_turns_the_page_english(server, page):
+    page.goto(server.url)
+    wait_ready(page)
+    page.get_by_role("radio", name="English").click()
+    wait_ready(page)
+    page.locator(NAV).get_by_text("Report a problem").wait_for()
+    assert "Staff login" in page.inner_text("[data-testid='stMain']")
