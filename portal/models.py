@@ -1,5 +1,7 @@
 """Database tables. The schema itself is created only by the Alembic migrations in db/migrations."""
 
+from datetime import date
+
 from pydantic import NaiveDatetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -59,6 +61,9 @@ class User(SQLModel, table=True):
     locked_until: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=now)
     password_changed_at: NaiveDatetime | None = None
+    company_name: str | None = Field(default=None, max_length=100)
+    credit_code: str | None = Field(default=None, max_length=18)
+    mobile: str | None = Field(default=None, max_length=11)
 
 
 class UserRole(SQLModel, table=True):
@@ -80,3 +85,32 @@ class AuditEvent(SQLModel, table=True):
     entity: str = Field(max_length=40)
     entity_id: int | None = None
     detail: str = Field(default="", max_length=500)
+
+
+class CalendarOverride(SQLModel, table=True):
+    """An admin's word on one date: holiday or working day (e.g. next year's 调休 schedule)."""
+
+    __tablename__ = "calendar_overrides"
+
+    day: date = Field(primary_key=True)
+    is_working_day: bool
+    note: str = Field(default="", max_length=100)
+
+
+class SlaWindow(SQLModel, table=True):
+    """A deadline clock in working days (respond 1, reply 5, reopen 5), editable by admins."""
+
+    __tablename__ = "sla_windows"
+
+    name: str = Field(primary_key=True, max_length=20)
+    working_days: int
+    label: str = Field(max_length=60)
+
+
+class Sequence(SQLModel, table=True):
+    """Counters behind human-readable numbers such as YS2026-000123."""
+
+    __tablename__ = "sequences"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: int
