@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     lockout_minutes: int = 15
     sqlite_busy_timeout_ms: int = 5000
     bcrypt_rounds: int = 12
+    deadline_cutoff_hour: int = 17
 
 
 def _local_cookie_key() -> str:
