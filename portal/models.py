@@ -114,3 +114,70 @@ class Sequence(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=40)
     value: int
+
+
+class Report(SQLModel, table=True):
+    """A problem report, complaint or 办不成的事 from a company or citizen."""
+
+    __tablename__ = "reports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tracking_no: str = Field(max_length=20, unique=True)
+    query_code_hash: str = Field(max_length=120)
+    kind: str = Field(max_length=16)
+    channel: str = Field(max_length=16)
+    title: str = Field(max_length=100)
+    description: str
+    concerned_unit_id: int | None = Field(default=None, foreign_key="units.id")
+    category_id: int | None = Field(default=None, foreign_key="categories.id")
+    occurred_on: date | None = None
+    place: str = Field(default="", max_length=100)
+    anonymous: bool
+    contact_name: str | None = Field(default=None, max_length=40)
+    contact_mobile: str | None = Field(default=None, max_length=11)
+    company_name: str | None = Field(default=None, max_length=100)
+    credit_code: str | None = Field(default=None, max_length=18)
+    confidential: bool
+    filer_user_id: int | None = Field(default=None, foreign_key="users.id")
+    entered_by_id: int | None = Field(default=None, foreign_key="users.id")
+    status: str = Field(max_length=16, index=True)
+    unit_id: int | None = Field(default=None, foreign_key="units.id")
+    respond_due: date | None = None
+    reply_due: date | None = None
+    deadline_estimated: bool = False
+    responded_at: NaiveDatetime | None = None
+    replied_at: NaiveDatetime | None = None
+    rating: str | None = Field(default=None, max_length=8)
+    reopen_count: int = 0
+    created_at: NaiveDatetime = Field(default_factory=now)
+    updated_at: NaiveDatetime = Field(default_factory=now)
+
+
+class ReportEvent(SQLModel, table=True):
+    """One step of a report; the public timeline and the audit trail both read these rows."""
+
+    __tablename__ = "report_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    at: NaiveDatetime = Field(default_factory=now)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    action: str = Field(max_length=20)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    unit_id: int | None = Field(default=None, foreign_key="units.id")
+    note: str = ""
+    public: bool
+    note_public: bool
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=40)
+    size: int
+    data: bytes
+    uploaded_at: NaiveDatetime = Field(default_factory=now)

@@ -14,7 +14,7 @@ from portal.roles import Actor, Role, require
 USERNAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,20}$")  # what streamlit-authenticator accepts
 
 
-def _clean_username(username: str) -> str:
+def clean_username(username: str) -> str:
     username = (username or "").strip().lower()
     if not USERNAME_RE.match(username):
         raise ValidationError("error.username_invalid", field="username")
@@ -87,7 +87,7 @@ def create_user(session: Session, *, actor: Actor, username: str, display_name: 
                 ) -> tuple[User, str]:
     """Create an account; returns it with its initial password, to be shown exactly once."""
     require(actor, Role.ADMIN)
-    username = _clean_username(username)
+    username = clean_username(username)
     display_name = _clean_display_name(display_name)
     cleaned, unit_id = _clean_roles(session, roles, unit_id)
     password = password or generate_password()
@@ -102,7 +102,7 @@ def create_user(session: Session, *, actor: Actor, username: str, display_name: 
 def create_admin(session: Session, *, username: str, password: str,
                  display_name: str = "系统管理员") -> User:
     """The bootstrap path of `portal create-admin`: no actor exists yet."""
-    username = _clean_username(username)
+    username = clean_username(username)
     user = add_account(session, username=username, display_name=display_name,
                         password=password, roles={Role.ADMIN}, unit_id=None)
     audit.record(session, actor=None, action="user.create_admin", entity="user",

@@ -1,0 +1,72 @@
+"""Self-registration of company accounts (role `company`)."""
+
+from sqlmodel import Session, select
+
+from portal import audit
+from portal.errors import ValidationError
+from portal.models import User
+from portal.passwords import check_policy
+from portal.reports import FormInvalid, clean_credit_code, clean_mobile
+from portal.roles import Actor, Role
+from portal.users import add_account, clean_username, load_actor
+
+
+def register_company(session: Session, *, company_name: str, credit_code: str,
+                     contact_name: str, mobile: str, username: str, password: str,
+                     repeat: str) -> Actor:
+    """Create a company account after checking every field; nothing is saved on any error."""
+    errors: dict[str, ValidationError] = {}
+    clean: dict = {}
+
+    def check(name: str, fn) -> None:  # noqa: ANN001
+        try:
+            clean[name] = fn()
+        except ValidationError as error:
+            errors[name] = error
+
+    def required(name: str, value: str, high: int) -> str:
+        value = (value or "").strip()
+        if not value:
+            raise ValidationError(f"error.{name}_required", field=name)
+        if len(value) > high:
+            raise ValidationError(f"error.{name}_length", field=name, max=high, min=1)
+        return value
+
+    def password_ok() -> str:
+        check_policy(password)
+        if password != repeat:
+            raise ValidationError("error.passwords_differ", field="repeat")
+        return password
+
+    def username_ok() -> str:
+        name = clean_username(username)
+        if session.exec(select(User.id).where(User.username == name)).first() is not None:
+            raise ValidationError("error.username_taken", field="username", username=name)
+        return name
+
+    check("company_name", lambda: required("company_name", company_name, 100))
+    check("credit_code", lambda: clean_credit_code(credit_code, required=True))
+    check("contact_name", lambda: required("contact_name", contact_name, 40))
+    check("contact_mobile", lambda: clean_mobile(mobile))
+    check("username", username_ok)
+    check("password", password_ok)
+    if errors:
+        raise FormInvalid(errors)
+    user = add_account(session, username=clean["username"], display_name=clean["contact_name"],
+                       password=clean["password"], roles={Role.COMPANY}, unit_id=None)
+    user.company_name, user.credit_code = clean["company_name"], clean["credit_code"]
+    user.mobile = clean["contact_mobile"]
+    session.add(user)
+    audit.record(session, actor=None, action="company.register", entity="user",
+                 entity_id=user.id, detail=f"{clean['company_name']} {clean['credit_code']}")
+    session.commit()
+    actor = load_actor(session, username=user.username)
+    assert actor is not None
+    return actor
+
+
+def company_profile(session: Session, *, actor: Actor) -> dict:
+    """The company's details, to pre-fill its report form."""
+    user = session.get(User, actor.user_id)
+    return {"company_name": user.company_name or "", "credit_code": user.credit_code or "",
+            "contact_name": user.display_name, "mobile": user.mobile or ""}

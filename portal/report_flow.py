@@ -1,0 +1,201 @@
+"""The report state machine: an explicit table of who may do what from which status.
+
+Every transition writes a ReportEvent row (who, when, from, to, note); the filer's timeline
+and the audit trail are both read from those rows.
+"""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from portal import clock, workdays
+from portal.errors import PermissionDenied, ValidationError
+from portal.models import Report, ReportEvent, Unit
+from portal.report_types import Rating, Status
+from portal.reports import can_read, category_id, query_code_matches
+from portal.roles import Actor, Role
+from portal.settings import get_settings
+
+S = Status
+FILER = "filer"  # the person who filed: proven by query code or by owning the company account
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[Status]
+    target: Status | None  # None: the status does not change (internal note) or depends on input
+    who: str  # a Role value, or FILER
+    public: bool  # shown on the filer's timeline
+    note_public: bool  # the note text is shown there too
+    note_required: bool
+
+
+TRANSITIONS: dict[str, Rule] = {
+    "assign": Rule(frozenset({S.SUBMITTED, S.RETURNED}), S.ASSIGNED, Role.SUPERVISOR, True,
+                   False, False),
+    "reject": Rule(frozenset({S.SUBMITTED, S.RETURNED}), S.REJECTED, Role.SUPERVISOR, True,
+                   True, True),
+    "note": Rule(frozenset(Status), None, Role.SUPERVISOR, False, False, True),
+    "respond": Rule(frozenset({S.ASSIGNED}), S.ACKNOWLEDGED, Role.UNIT, True, True, True),
+    "return": Rule(frozenset({S.ASSIGNED, S.ACKNOWLEDGED}), S.RETURNED, Role.UNIT, True, False,
+                   True),
+    "reply": Rule(frozenset({S.ASSIGNED, S.ACKNOWLEDGED, S.REOPENED}), S.REPLIED, Role.UNIT,
+                  True, True, True),
+    "rate": Rule(frozenset({S.REPLIED}), None, FILER, True, True, False),
+}
+MAX_NOTE = 2000
+
+
+def allowed_actions(report_status: str, actor: Actor | None) -> list[str]:
+    """Actions the actor's roles allow from this status (unit scope is checked on the call)."""
+    roles = {r.value for r in actor.roles} if actor else set()
+    return [name for name, rule in TRANSITIONS.items()
+            if report_status in rule.sources and rule.who in roles]
+
+
+def _locked(session: Session, report_id: int) -> Report:
+    report = session.exec(select(Report).where(Report.id == report_id).with_for_update()).first()
+    if report is None:
+        raise ValidationError("error.report_not_found")
+    return report
+
+
+def _check(report: Report, action: str, actor: Actor | None, note: str) -> Rule:
+    rule = TRANSITIONS[action]
+    if rule.who != FILER:
+        if actor is None or not actor.has(Role(rule.who)) or not can_read(actor, report):
+            raise PermissionDenied()
+        if rule.who == Role.UNIT and report.unit_id != actor.unit_id:
+            raise PermissionDenied()
+    if report.status not in rule.sources:
+        raise ValidationError("error.transition_not_allowed", status=report.status)
+    if rule.note_required and not note.strip():
+        raise ValidationError(f"error.note_required_{action}", field="note")
+    if len(note) > MAX_NOTE:
+        raise ValidationError("error.note_too_long", field="note", max=MAX_NOTE)
+    return rule
+
+
+def _record(session: Session, report: Report, action: str, rule: Rule, actor: Actor | None,
+            note: str, target: Status | None) -> None:
+    """Write the event row and move the report; `action` names the event (e.g. rate_unsatisfied)."""
+    now = clock.now()
+    session.add(ReportEvent(report_id=report.id, at=now, actor_id=actor.user_id if actor else None,
+                            action=action, from_status=report.status,
+                            to_status=target or report.status, unit_id=report.unit_id,
+                            note=note.strip(), public=rule.public, note_public=rule.note_public))
+    if target is not None:
+        report.status = target
+    report.updated_at = now
+    session.add(report)
+    session.commit()
+
+
+def _due(session: Session, window: str) -> tuple:
+    days = workdays.sla_days(session, window)
+    return workdays.deadline(clock.now(), days, session=session,
+                             cutoff_hour=get_settings().deadline_cutoff_hour)
+
+
+def assign(session: Session, *, actor: Actor, report_id: int, unit_id: int,
+           category_number: int | None, note: str = "") -> Report:
+    """Accept a report and give it to a unit, which starts the respond and reply clocks."""
+    report = _locked(session, report_id)
+    rule = _check(report, "assign", actor, note)
+    unit = session.get(Unit, unit_id)
+    if unit is None or not unit.active:
+        raise ValidationError("error.unit_inactive", field="unit")
+    if category_number is not None:
+        report.category_id = category_id(session, category_number)
+    report.unit_id = unit.id
+    report.respond_due, respond_estimated = _due(session, "respond")
+    report.reply_due, reply_estimated = _due(session, "reply")
+    report.deadline_estimated = respond_estimated or reply_estimated
+    report.responded_at = report.replied_at = None
+    _record(session, report, "assign", rule, actor, note, S.ASSIGNED)
+    return report
+
+
+def reject(session: Session, *, actor: Actor, report_id: int, reason: str) -> Report:
+    """Refuse a report (out of scope, duplicate …); the filer sees the reason."""
+    report = _locked(session, report_id)
+    rule = _check(report, "reject", actor, reason)
+    _record(session, report, "reject", rule, actor, reason, S.REJECTED)
+    return report
+
+
+def add_note(session: Session, *, actor: Actor, report_id: int, note: str) -> None:
+    """An internal note for the office: never on the public timeline, never shown to units."""
+    report = _locked(session, report_id)
+    rule = _check(report, "note", actor, note)
+    _record(session, report, "note", rule, actor, note, None)
+
+
+def respond(session: Session, *, actor: Actor, report_id: int, note: str) -> Report:
+    report = _locked(session, report_id)
+    rule = _check(report, "respond", actor, note)
+    report.responded_at = clock.now()
+    _record(session, report, "respond", rule, actor, note, S.ACKNOWLEDGED)
+    return report
+
+
+def return_to_office(session: Session, *, actor: Actor, report_id: int, reason: str) -> Report:
+    """A unit hands back a wrongly assigned report; it goes back to the supervisors' queue."""
+    report = _locked(session, report_id)
+    rule = _check(report, "return", actor, reason)
+    _record(session, report, "return", rule, actor, reason, S.RETURNED)
+    report.unit_id = None
+    report.respond_due = report.reply_due = None
+    session.add(report)
+    session.commit()
+    return report
+
+
+def reply(session: Session, *, actor: Actor, report_id: int, result: str) -> Report:
+    """The unit's answer with the result; the filer is then asked to rate it."""
+    report = _locked(session, report_id)
+    rule = _check(report, "reply", actor, result)
+    now = clock.now()
+    report.responded_at = report.responded_at or now
+    report.replied_at = now
+    report.rating = None
+    _record(session, report, "reply", rule, actor, result, S.REPLIED)
+    return report
+
+
+def _rate(session: Session, report: Report, actor: Actor | None, rating: str,
+          comment: str) -> Report:
+    if rating not in set(Rating):
+        raise ValidationError("error.rating_required", field="rating")
+    rule = _check(report, "rate", None, comment)
+    report.rating = rating
+    if rating == Rating.UNSATISFIED:
+        # 差评整改: back to the same unit with a fresh reply clock.
+        days = workdays.sla_days(session, "reopen")
+        report.reply_due, report.deadline_estimated = workdays.deadline(
+            clock.now(), days, session=session, cutoff_hour=get_settings().deadline_cutoff_hour)
+        report.reopen_count += 1
+        target = S.REOPENED
+    else:
+        target = S.CLOSED
+    _record(session, report, f"rate_{rating}", rule, actor, comment, target)
+    return report
+
+
+def rate_with_code(session: Session, *, tracking_no: str, query_code: str, rating: str,
+                   comment: str = "") -> Report:
+    """The filer rates the reply, proving who they are with the query code."""
+    report = session.exec(select(Report).where(
+        Report.tracking_no == tracking_no.strip().upper()).with_for_update()).first()
+    if report is None or not query_code_matches(query_code, report.query_code_hash):
+        raise PermissionDenied()
+    return _rate(session, report, None, rating, comment)
+
+
+def rate_as_owner(session: Session, *, actor: Actor, report_id: int, rating: str,
+                  comment: str = "") -> Report:
+    """A company account rates a reply to a report it filed while logged in."""
+    report = _locked(session, report_id)
+    if report.filer_user_id != actor.user_id:
+        raise PermissionDenied()
+    return _rate(session, report, actor, rating, comment)

@@ -1,0 +1,455 @@
+"""Filing reports and reading them: each reader sees only what their role allows."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from portal import attachments, clock, numbering
+from portal.errors import NotFound, PermissionDenied, PortalError, ValidationError
+from portal.identifiers import is_valid_credit_code, is_valid_mobile
+from portal.models import Attachment, Category, Report, ReportEvent, Unit, User
+from portal.report_types import Channel, Kind, Status
+from portal.roles import Actor, Role
+
+QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+QUERY_CODE_LENGTH = 8
+HASH_ITERATIONS = 120_000
+
+
+class FormInvalid(PortalError):
+    """Several fields are wrong at once; `errors` maps each field to its ValidationError."""
+
+    def __init__(self, errors: dict[str, ValidationError]) -> None:
+        super().__init__("error.form_invalid")
+        self.errors = errors
+
+
+class TrackingFailed(PortalError):
+    """Unknown tracking number or wrong query code: one neutral message for both."""
+
+
+@dataclass
+class ReportInput:
+    kind: str
+    title: str
+    description: str
+    concerned_unit_id: int | None = None
+    category_number: int | None = None
+    occurred_on: date | None = None
+    place: str = ""
+    anonymous: bool = False
+    contact_name: str = ""
+    contact_mobile: str = ""
+    company_name: str = ""
+    credit_code: str = ""
+    confidential: bool = True
+    uploads: list[attachments.Upload] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Filed:
+    report_id: int
+    tracking_no: str
+    query_code: str
+
+
+# ---- query codes -------------------------------------------------------------------------
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def hash_query_code(code: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", code.strip().upper().encode(), salt, HASH_ITERATIONS)
+    return f"{salt.hex()}${digest.hex()}"
+
+
+def query_code_matches(code: str, stored: str) -> bool:
+    salt_hex, _, _ = stored.partition("$")
+    return hmac.compare_digest(hash_query_code(code, bytes.fromhex(salt_hex)), stored)
+
+
+# ---- filing ------------------------------------------------------------------------------
+
+def _validate(session: Session, data: ReportInput) -> tuple[dict, list]:
+    errors: dict[str, ValidationError] = {}
+    clean: dict = {}
+
+    def check(name: str, fn) -> None:  # noqa: ANN001
+        try:
+            clean[name] = fn()
+        except ValidationError as error:
+            errors[name] = error
+
+    def kind() -> str:
+        if data.kind not in set(Kind):
+            raise ValidationError("error.kind_required", field="kind")
+        return data.kind
+
+    def text(name: str, value: str, low: int, high: int) -> str:
+        value = (value or "").strip()
+        if not value:
+            raise ValidationError(f"error.{name}_required", field=name)
+        if not low <= len(value) <= high:
+            raise ValidationError(f"error.{name}_length", field=name, min=low, max=high)
+        return value
+
+    def unit() -> int | None:
+        if data.concerned_unit_id is None:
+            return None
+        found = session.get(Unit, data.concerned_unit_id)
+        if found is None or not found.active:
+            raise ValidationError("error.unit_inactive", field="unit")
+        return found.id
+
+    def category() -> int | None:
+        if data.category_number is None:
+            return None
+        return category_id(session, data.category_number)
+
+    def occurred() -> date | None:
+        if data.occurred_on and data.occurred_on > clock.today():
+            raise ValidationError("error.date_in_future", field="occurred_on")
+        return data.occurred_on
+
+    def place() -> str:
+        value = (data.place or "").strip()
+        if len(value) > 100:
+            raise ValidationError("error.place_length", field="place", max=100)
+        return value
+
+    check("kind", kind)
+    check("title", lambda: text("title", data.title, 4, 100))
+    check("description", lambda: text("description", data.description, 10, 5000))
+    check("unit", unit)
+    check("category", category)
+    check("occurred_on", occurred)
+    check("place", place)
+    if not data.anonymous:
+        check("contact_name", lambda: text("contact_name", data.contact_name, 1, 40))
+        check("contact_mobile", lambda: clean_mobile(data.contact_mobile))
+        check("company_name", lambda: _optional(data.company_name, "company_name", 100))
+        check("credit_code", lambda: clean_credit_code(data.credit_code, required=False))
+    checked = []
+    try:
+        checked = attachments.check(data.uploads)
+    except ValidationError as error:
+        errors["attachments"] = error
+    if errors:
+        raise FormInvalid(errors)
+    return clean, checked
+
+
+def clean_mobile(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError("error.mobile_required", field="contact_mobile")
+    if not is_valid_mobile(value):
+        raise ValidationError("error.mobile_invalid", field="contact_mobile")
+    return value
+
+
+def clean_credit_code(value: str, *, required: bool) -> str | None:
+    value = (value or "").strip().upper()
+    if not value:
+        if required:
+            raise ValidationError("error.credit_code_required", field="credit_code")
+        return None
+    if not is_valid_credit_code(value):
+        raise ValidationError("error.credit_code_invalid", field="credit_code")
+    return value
+
+
+def _optional(value: str, name: str, high: int) -> str | None:
+    value = (value or "").strip()
+    if len(value) > high:
+        raise ValidationError(f"error.{name}_length", field=name, max=high)
+    return value or None
+
+
+def category_id(session: Session, number: int) -> int:
+    """The id of category `number` in the catalogue version in force today."""
+    from portal.catalogue import effective_year
+
+    year = effective_year(session, year=clock.today().year)
+    found = session.exec(select(Category.id).where(Category.year == year,
+                                                   Category.number == number)).first()
+    if found is None:
+        raise ValidationError("error.category_unknown", field="category")
+    return found
+
+
+def file_report(session: Session, *, actor: Actor | None, data: ReportInput,
+                channel: str = Channel.WEB) -> Filed:
+    """Save a valid report with its attachments and first event, or nothing at all."""
+    if channel != Channel.WEB and (actor is None or not actor.has(Role.SUPERVISOR)):
+        raise PermissionDenied()
+    if channel not in set(Channel):
+        raise ValidationError("error.channel_unknown", field="channel")
+    clean, checked = _validate(session, data)
+    now = clock.now()
+    code = new_query_code()
+    tracking_no = f"YS{now.year}-{numbering.next_value(session, f'report:{now.year}'):06d}"
+    filer = actor.user_id if actor and actor.has(Role.COMPANY) and channel == Channel.WEB else None
+    report = Report(
+        tracking_no=tracking_no, query_code_hash=hash_query_code(code), kind=clean["kind"],
+        channel=channel, title=clean["title"], description=clean["description"],
+        concerned_unit_id=clean["unit"], category_id=clean["category"],
+        occurred_on=clean["occurred_on"], place=clean["place"], anonymous=data.anonymous,
+        contact_name=None if data.anonymous else clean["contact_name"],
+        contact_mobile=None if data.anonymous else clean["contact_mobile"],
+        company_name=None if data.anonymous else clean["company_name"],
+        credit_code=None if data.anonymous else clean["credit_code"],
+        confidential=True if data.anonymous else data.confidential,
+        filer_user_id=filer, entered_by_id=actor.user_id if channel != Channel.WEB else None,
+        status=Status.SUBMITTED, created_at=now, updated_at=now)
+    session.add(report)
+    session.flush()
+    for upload, content_type in checked:
+        session.add(Attachment(report_id=report.id, filename=upload.filename[:200],
+                               content_type=content_type, size=len(upload.data),
+                               data=upload.data, uploaded_at=now))
+    session.add(ReportEvent(report_id=report.id, at=now, actor_id=actor.user_id if actor else None,
+                            action="file", to_status=Status.SUBMITTED, public=True,
+                            note_public=False, note=f"channel={channel}"))
+    session.commit()
+    return Filed(report_id=report.id, tracking_no=tracking_no, query_code=code)
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    action: str
+    to_status: str | None
+    unit: str | None
+    note: str
+    actor: str | None
+
+
+@dataclass(frozen=True)
+class ReportView:
+    id: int
+    tracking_no: str
+    kind: str
+    channel: str
+    title: str
+    description: str
+    status: str
+    created_at: datetime
+    concerned_unit: str | None
+    category_number: int | None
+    category_text: str | None
+    occurred_on: date | None
+    place: str
+    unit_id: int | None
+    unit: str | None
+    respond_due: date | None
+    reply_due: date | None
+    deadline_estimated: bool
+    rating: str | None
+    reopen_count: int
+    identity_hidden: bool
+    anonymous: bool
+    contact_name: str | None
+    contact_mobile: str | None
+    company_name: str | None
+    credit_code: str | None
+    events: list[EventView]
+    attachments: list[dict]
+
+
+def _load(session: Session, report_id: int) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound("error.report_not_found")
+    return report
+
+
+def can_read(actor: Actor, report: Report) -> bool:
+    """Supervisors and discipline read all reports; a unit only those assigned to it now."""
+    if actor.has(Role.SUPERVISOR, Role.DISCIPLINE):
+        return True
+    if actor.has(Role.UNIT) and actor.unit_id is not None and report.unit_id == actor.unit_id:
+        return True
+    return actor.has(Role.COMPANY) and report.filer_user_id == actor.user_id
+
+
+def readable(session: Session, *, actor: Actor, report_id: int) -> Report:
+    report = _load(session, report_id)
+    if not can_read(actor, report):
+        raise NotFound("error.report_not_found")  # no hint that the report exists
+    return report
+
+
+def _unit_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(ids))).all())
+
+
+def _view(session: Session, report: Report, *, events: list[ReportEvent], hide_identity: bool,
+          public_only: bool) -> ReportView:
+    names = _unit_names(session, {report.unit_id, report.concerned_unit_id,
+                                  *(e.unit_id for e in events)})
+    actors = dict(session.exec(select(User.id, User.display_name).where(
+        col(User.id).in_({e.actor_id for e in events if e.actor_id}))).all()) if events else {}
+    category = session.get(Category, report.category_id) if report.category_id else None
+    files = session.exec(select(Attachment.id, Attachment.filename, Attachment.size,
+                                Attachment.content_type)
+                         .where(Attachment.report_id == report.id).order_by(Attachment.id)).all()
+    return ReportView(
+        id=report.id, tracking_no=report.tracking_no, kind=report.kind, channel=report.channel,
+        title=report.title, description=report.description, status=report.status,
+        created_at=report.created_at, concerned_unit=names.get(report.concerned_unit_id),
+        category_number=category.number if category else None,
+        category_text=category.text if category else None, occurred_on=report.occurred_on,
+        place=report.place, unit_id=report.unit_id, unit=names.get(report.unit_id),
+        respond_due=report.respond_due, reply_due=report.reply_due,
+        deadline_estimated=report.deadline_estimated, rating=report.rating,
+        reopen_count=report.reopen_count, identity_hidden=hide_identity,
+        anonymous=report.anonymous,
+        contact_name=None if hide_identity else report.contact_name,
+        contact_mobile=None if hide_identity else report.contact_mobile,
+        company_name=None if hide_identity else report.company_name,
+        credit_code=None if hide_identity else report.credit_code,
+        events=[EventView(at=e.at, action=e.action, to_status=e.to_status,
+                          unit=names.get(e.unit_id),
+                          note=e.note if (e.note_public or not public_only) else "",
+                          actor=None if public_only else actors.get(e.actor_id))
+                for e in events],
+        attachments=[] if public_only else [
+            {"id": i, "filename": n, "size": s, "content_type": t} for i, n, s, t in files],
+    )
+
+
+def _events(session: Session, report_id: int, *, public_only: bool, internal: bool
+            ) -> list[ReportEvent]:
+    query = select(ReportEvent).where(ReportEvent.report_id == report_id)
+    if public_only:
+        query = query.where(col(ReportEvent.public).is_(True))
+    if not internal:
+        query = query.where(ReportEvent.action != "note")
+    return list(session.exec(query.order_by(ReportEvent.at, ReportEvent.id)))
+
+
+def staff_view(session: Session, *, actor: Actor, report_id: int) -> ReportView:
+    """The full record for staff; a unit never sees a confidential filer or internal notes."""
+    report = readable(session, actor=actor, report_id=report_id)
+    office = actor.has(Role.SUPERVISOR, Role.DISCIPLINE)
+    if not office and not actor.has(Role.UNIT):
+        raise NotFound("error.report_not_found")
+    hide = not office and (report.confidential or report.anonymous)
+    events = _events(session, report.id, public_only=False, internal=office)
+    return _view(session, report, events=events, hide_identity=hide, public_only=False)
+
+
+def public_view(session: Session, *, tracking_no: str, query_code: str) -> ReportView:
+    """What the filer sees with tracking number and query code: the public timeline only."""
+    report = session.exec(select(Report).where(
+        Report.tracking_no == (tracking_no or "").strip().upper())).first()
+    if report is None or not query_code_matches(query_code or "", report.query_code_hash):
+        if report is None:
+            hash_query_code(query_code or "")  # same work either way
+        raise TrackingFailed("error.tracking_failed")
+    return _filer_view(session, report)
+
+
+def owner_view(session: Session, *, actor: Actor, report_id: int) -> ReportView:
+    """A company account's own report, as the filer sees it."""
+    report = _load(session, report_id)
+    if report.filer_user_id != actor.user_id:
+        raise NotFound("error.report_not_found")
+    return _filer_view(session, report)
+
+
+def _filer_view(session: Session, report: Report) -> ReportView:
+    events = _events(session, report.id, public_only=True, internal=False)
+    return _view(session, report, events=events, hide_identity=False, public_only=True)
+
+
+def attachment(session: Session, *, actor: Actor, attachment_id: int) -> Attachment:
+    found = session.get(Attachment, attachment_id)
+    if found is None:
+        raise NotFound()
+    report = readable(session, actor=actor, report_id=found.report_id)
+    if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE, Role.UNIT) or report is None:
+        raise NotFound()
+    return found
+
+
+# ---- lists -------------------------------------------------------------------------------
+
+def _list(session: Session, query, count, page: int, page_size: int) -> tuple[list[dict], int]:  # noqa: ANN001
+    total = session.exec(count).one()
+    rows = session.exec(query.offset((max(page, 1) - 1) * page_size).limit(page_size)).all()
+    names = _unit_names(session, {r.unit_id for r in rows})
+    return [{"id": r.id, "tracking_no": r.tracking_no, "kind": r.kind, "channel": r.channel,
+             "title": r.title, "status": r.status, "unit": names.get(r.unit_id),
+             "created_at": r.created_at, "respond_due": r.respond_due, "reply_due": r.reply_due,
+             "deadline_estimated": r.deadline_estimated, "rating": r.rating} for r in rows], total
+
+
+def office_queue(session: Session, *, actor: Actor, statuses: list[str] | None = None,
+                 page: int = 1, page_size: int = 20) -> tuple[list[dict], int]:
+    """All reports for supervisors and discipline; those waiting for triage come first."""
+    if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE):
+        raise PermissionDenied()
+    waiting = case((col(Report.status).in_([Status.SUBMITTED, Status.RETURNED]), 0), else_=1)
+    query = select(Report).order_by(waiting, col(Report.created_at).desc(), col(Report.id).desc())
+    count = select(func.count()).select_from(Report)
+    if statuses:
+        query = query.where(col(Report.status).in_(statuses))
+        count = count.where(col(Report.status).in_(statuses))
+    return _list(session, query, count, page, page_size)
+
+
+def unit_queue(session: Session, *, actor: Actor, statuses: list[str] | None = None,
+               page: int = 1, page_size: int = 20) -> tuple[list[dict], int]:
+    """The reports assigned to the actor's unit, nearest deadline first."""
+    if not actor.has(Role.UNIT) or actor.unit_id is None:
+        raise PermissionDenied()
+    condition = Report.unit_id == actor.unit_id
+    query = select(Report).where(condition).order_by(
+        col(Report.reply_due).is_(None), Report.reply_due, Report.id)
+    count = select(func.count()).select_from(Report).where(condition)
+    if statuses:
+        query = query.where(col(Report.status).in_(statuses))
+        count = count.where(col(Report.status).in_(statuses))
+    return _list(session, query, count, page, page_size)
+
+
+def my_reports(session: Session, *, actor: Actor, page: int = 1, page_size: int = 20
+               ) -> tuple[list[dict], int]:
+    if not actor.has(Role.COMPANY):
+        raise PermissionDenied()
+    condition = Report.filer_user_id == actor.user_id
+    query = select(Report).where(condition).order_by(col(Report.created_at).desc(),
+                                                     col(Report.id).desc())
+    count = select(func.count()).select_from(Report).where(condition)
+    return _list(session, query, count, page, page_size)
+
+
+def status_counts(session: Session, *, actor: Actor) -> dict[str, int]:
+    """Reports per status (GROUP BY), over what the actor may see."""
+    query = select(Report.status, func.count()).group_by(Report.status)
+    if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE):
+        if not actor.has(Role.UNIT) or actor.unit_id is None:
+            raise PermissionDenied()
+        query = query.where(Report.unit_id == actor.unit_id)
+    return dict(session.exec(query).all())
+
+
+def tracking_delay(failures: int) -> float:
+    """Seconds to wait before the next look-up after `failures` wrong codes in one session."""
+    if failures < 3:
+        return 0.0
+    return float(min(2 ** (failures - 3), 30))
