@@ -51,7 +51,6 @@ def _forget() -> None:
 
 def login_form() -> None:
     """The staff login form; five wrong passwords lock the account (see portal.auth)."""
-    authenticator = _authenticator()
     with st.form("login_form"):
         username = st.text_input(tr("login.username"), key="login_username", max_chars=20)
         password = st.text_input(tr("login.password"), type="password", key="login_password")
@@ -67,6 +66,15 @@ def login_form() -> None:
         except auth.LoginFailed as error:
             st.error(tr(error.key, **error.params))
             return
+    sign_in(current)
+
+
+def sign_in(current: Actor) -> None:
+    """Mark `current` as logged in (session and cookie) and rerun into their navigation."""
+    authenticator = _authenticator()
+    with db() as session:  # an account created in this run is not in the run's credentials yet
+        authenticator.authentication_controller.authentication_model.credentials = (
+            users.credentials(session))
     authenticator.authentication_controller.login(token={"username": current.username})
     authenticator.cookie_controller.set_cookie()
     st.session_state["logout"] = None

@@ -36,6 +36,16 @@ ADMIN = frozenset({Role.ADMIN})
 PAGES = (
     PageSpec("pages/home.py", "page.home", ":material/home:", "nav.account", SIGNED_IN),
     PageSpec("pages/login.py", "page.login", ":material/login:", "nav.account", ANONYMOUS),
+    PageSpec("pages/register.py", "page.register", ":material/domain_add:", "nav.account",
+             ANONYMOUS),
+    PageSpec("pages/my_reports.py", "page.my_reports", ":material/inbox:", "nav.account",
+             frozenset({Role.COMPANY})),
+    PageSpec("pages/intake.py", "page.intake", ":material/move_to_inbox:", "nav.reports",
+             frozenset({Role.SUPERVISOR, Role.DISCIPLINE})),
+    PageSpec("pages/intake_entry.py", "page.intake_entry", ":material/call:", "nav.reports",
+             frozenset({Role.SUPERVISOR})),
+    PageSpec("pages/unit_reports.py", "page.unit_reports", ":material/assignment:",
+             "nav.reports", frozenset({Role.UNIT})),
     PageSpec("pages/report.py", "page.report", ":material/edit_note:", "nav.public", PUBLIC),
     PageSpec("pages/track.py", "page.track", ":material/search:", "nav.public", PUBLIC),
     PageSpec("pages/board.py", "page.board", ":material/leaderboard:", "nav.public", PUBLIC),
@@ -45,11 +55,13 @@ PAGES = (
              ADMIN),
     PageSpec("pages/admin_catalogue.py", "page.admin_catalogue", ":material/list:", "nav.admin",
              ADMIN),
+    PageSpec("pages/admin_calendar.py", "page.admin_calendar", ":material/calendar_month:",
+             "nav.admin", ADMIN),
     PageSpec("pages/admin_audit.py", "page.admin_audit", ":material/history:", "nav.admin",
              ADMIN),
 )
 
-SECTION_ORDER = ("nav.account", "nav.public", "nav.admin")
+SECTION_ORDER = ("nav.account", "nav.reports", "nav.public", "nav.admin")
 
 
 def visible_pages(actor: Actor | None) -> list[PageSpec]:

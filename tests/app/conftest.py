@@ -52,6 +52,8 @@ def texts(app: AppTest) -> str:
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
                  "error", "success", "text", "code"):
         parts += [str(element.value) for element in getattr(app, kind)]
+    for metric in app.metric:
+        parts += [metric.label, str(metric.value)]
     for frame in app.dataframe:
         parts.append(frame.value.to_csv())
     parts += [button.label for button in app.button]

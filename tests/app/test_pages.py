@@ -30,7 +30,7 @@ def test_non_admins_are_refused_admin_pages(open_page, script, username):
 
 
 @pytest.mark.parametrize(("script", "text"), [
-    ("pages/report.py", "12345"), ("pages/track.py", "查询码"), ("pages/board.py", "公示")])
+    ("pages/report.py", "受理编号和查询码"), ("pages/track.py", "查询码"), ("pages/board.py", "公示")])
 def test_public_pages_open_without_login(open_page, script, text):
     app = open_page(script)
     assert not app.exception

@@ -1,0 +1,65 @@
+"""Drawing a report: summary, timeline and attachments, for filers and for staff."""
+
+import streamlit as st
+
+from portal.i18n import format_date, format_datetime
+from portal.reports import ReportView
+from portal.ui.context import lang, tr
+
+
+def status_label(code: str) -> str:
+    return tr(f"status.{code}")
+
+
+def summary(view: ReportView) -> None:
+    st.subheader(f"{view.tracking_no}　{view.title}")
+    cols = st.columns(4)
+    cols[0].metric(tr("track.status"), status_label(view.status))
+    cols[1].metric(tr("queue.col.kind"), tr(f"kind.{view.kind}"))
+    cols[2].metric(tr("track.unit"), view.unit or "—")
+    cols[3].metric(tr("track.reply_due"),
+                   format_date(view.reply_due, lang()) if view.reply_due else "—")
+    if view.deadline_estimated and view.reply_due:
+        st.warning(tr("detail.estimated"))
+
+
+def event_text(event) -> str:  # noqa: ANN001
+    return tr(f"event.{event.action}", unit=event.unit or "")
+
+
+def timeline(view: ReportView) -> None:
+    st.markdown(f"**{tr('track.timeline')}**")
+    for event in view.events:
+        line = f"{format_datetime(event.at, lang())}　{event_text(event)}"
+        if event.actor:
+            line += f"（{event.actor}）"
+        st.markdown(f"- {line}")
+        if event.note:
+            st.caption(event.note)
+
+
+def details(view: ReportView) -> None:
+    """The full content for staff, with the filer's identity unless it must stay hidden."""
+    st.write(view.description)
+    facts = [
+        (tr("report.channel"), tr(f"channel.{view.channel}")),
+        (tr("queue.col.created"), format_datetime(view.created_at, lang())),
+        (tr("report.unit"), view.concerned_unit or "—"),
+        (tr("report.category"), f"{view.category_number}. {view.category_text}"
+         if view.category_number else "—"),
+        (tr("report.occurred_on"), format_date(view.occurred_on, lang()) if view.occurred_on
+         else "—"),
+        (tr("report.place"), view.place or "—"),
+        (tr("queue.col.respond_due"), format_date(view.respond_due, lang()) if view.respond_due
+         else "—"),
+    ]
+    for label, value in facts:
+        st.markdown(f"**{label}**：{value}")
+    if view.anonymous:
+        st.markdown(f"**{tr('detail.filer')}**：{tr('detail.anonymous')}")
+    elif view.identity_hidden:
+        st.info(tr("detail.identity_hidden"))
+    else:
+        who = "，".join(v for v in (view.contact_name, view.contact_mobile, view.company_name,
+                                    view.credit_code) if v)
+        st.markdown(f"**{tr('detail.filer')}**：{who}")
