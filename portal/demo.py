@@ -1,13 +1,15 @@
 """Demo data for `portal seed-demo`: accounts for every role. Idempotent: it only adds what is missing."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from portal import audit
-from portal.models import Unit, User
-from portal.roles import Role
-from portal.users import add_account
+from portal import audit, report_flow, reports, workdays
+from portal.models import Report, ReportEvent, Unit, User
+from portal.report_types import Rating
+from portal.roles import Actor, Role
+from portal.users import add_account, load_actor
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,36 @@ DEMO_ACCOUNTS = (
 )
 
 
+DEMO_CREDIT_CODE = "91150502MA0Q8XK129"  # check digit valid, fictitious company
+
+# (kind, title, description, unit, category, steps, days ago): the steps run in order, then the
+# whole history is moved back by `days ago`. Units are those with a demo account.
+DEMO_REPORTS = (
+    ("undone", "食品经营许可证申请多次被要求补件",
+     "今年10月起在区政务服务中心申请食品经营许可证，窗口每次只告知一项缺件，前后跑了四次仍未受理。",
+     "区发改局", 15, ["assign", "respond", "reply"], 9),
+    ("complaint", "施工许可审批超时未办结",
+     "我公司厂房扩建项目施工许可申请已提交 25 个工作日，承诺时限 15 个工作日，至今没有结果。",
+     "区住建局", 16, ["assign", "respond"], 6),
+    ("complaint", "项目补贴资金迟迟未拨付",
+     "区里承诺的技改补贴已公示两个月，财政部门一直说在走流程，企业资金周转困难。",
+     "区发改局", 23, ["assign"], 2),
+    ("undone", "企业投资项目备案系统提示错误无法提交",
+     "在线备案时系统一直提示统一社会信用代码格式错误，电话咨询无人接听。",
+     "区发改局", 15, ["assign", "respond", "reply", "rate_unsatisfied"], 12),
+    ("suggestion", "建议政务服务中心增设午间延时服务",
+     "企业员工上班时间难以办事，建议工作日中午安排轮岗，不间断办理。", None, None, [], 0),
+    ("complaint", "执法检查频次过多影响正常经营",
+     "同一个月内三个部门先后上门检查同一事项，要求重复提交材料。",
+     "区住建局", 21, ["assign", "respond", "reply", "rate_satisfied"], 20),
+    ("undone", "不动产登记需要开具无法开具的证明",
+     "办理厂房不动产登记时被要求提供原开发商的证明，开发商已注销，无法开具。",
+     "区住建局", 7, [], 1),
+    ("complaint", "与 12345 已反映事项重复",
+     "同一事项已通过 12345 热线反映并已受理。", None, None, ["reject"], 3),
+)
+
+
 def seed_demo(session: Session) -> list[tuple[DemoAccount, bool]]:
     """Create the missing demo accounts; returns each account with whether it was created now."""
     results = []
@@ -53,3 +85,75 @@ def seed_demo(session: Session) -> list[tuple[DemoAccount, bool]]:
         results.append((account, True))
     session.commit()
     return results
+
+
+
+def seed_demo_reports(session: Session) -> int:
+    """Sample reports at every stage, dated over the last weeks; only into an empty table."""
+    if session.exec(select(Report.id).limit(1)).first() is not None:
+        return 0
+    supervisor = load_actor(session, username="supervisor")
+    company = load_actor(session, username="company")
+    if supervisor is None or company is None:
+        return 0
+    for index, (kind, title, text, unit, category, steps, days_ago) in enumerate(DEMO_REPORTS):
+        data = reports.ReportInput(
+            kind=kind, title=title, description=text, category_number=category,
+            anonymous=index % 4 == 2, contact_name="陈静", contact_mobile="13847500001",
+            company_name="通辽市恒达科技有限公司", credit_code=DEMO_CREDIT_CODE,
+            confidential=index % 2 == 0)
+        filed = reports.file_report(session, actor=company if index % 3 == 0 else None, data=data)
+        _walk(session, filed, steps, supervisor=supervisor, unit=unit, category=category)
+        if days_ago:
+            _move_back(session, filed.report_id, timedelta(days=days_ago))
+    session.commit()
+    return len(DEMO_REPORTS)
+
+
+def _walk(session: Session, filed: reports.Filed, steps: list[str], *, supervisor: Actor,
+          unit: str | None, category: int | None) -> None:
+    unit_id = session.exec(select(Unit.id).where(Unit.name == unit)).first() if unit else None
+    worker = next((load_actor(session, username=a.username) for a in DEMO_ACCOUNTS
+                   if a.unit == unit and Role.UNIT in a.roles), None)
+    for step in steps:
+        if step == "assign":
+            report_flow.assign(session, actor=supervisor, report_id=filed.report_id,
+                               unit_id=unit_id, category_number=category)
+        elif step == "reject":
+            report_flow.reject(session, actor=supervisor, report_id=filed.report_id,
+                               reason="与已受理的 12345 热线工单重复，已并案办理。")
+        elif step == "respond":
+            report_flow.respond(session, actor=worker, report_id=filed.report_id,
+                                note="已签收，已电话联系反映人了解情况。")
+        elif step == "reply":
+            report_flow.reply(session, actor=worker, report_id=filed.report_id,
+                              result="经核查情况属实，已督促窗口一次性告知并当场办结。")
+        else:
+            rating = Rating(step.removeprefix("rate_"))
+            report_flow.rate_with_code(
+                session, tracking_no=filed.tracking_no, query_code=filed.query_code,
+                rating=rating, comment="答复与实际情况不符" if rating == Rating.UNSATISFIED else "")
+
+
+def _move_back(session: Session, report_id: int, shift: timedelta) -> None:
+    """Date a report's history `shift` earlier, with deadlines recomputed on working days."""
+    events = {}
+    for event in session.exec(select(ReportEvent).where(ReportEvent.report_id == report_id)):
+        event.at -= shift
+        session.add(event)
+        events[event.action] = event.at
+    report = session.get(Report, report_id)
+    report.created_at -= shift
+    report.updated_at -= shift
+    if "assign" in events:
+        report.respond_due, _ = workdays.deadline(events["assign"],
+                                                  workdays.sla_days(session, "respond"),
+                                                  session=session)
+        report.reply_due, _ = workdays.deadline(events["assign"],
+                                                workdays.sla_days(session, "reply"),
+                                                session=session)
+    if "rate_unsatisfied" in events:
+        report.reply_due, _ = workdays.deadline(events["rate_unsatisfied"],
+                                                workdays.sla_days(session, "reopen"),
+                                                session=session)
+    session.add(report)

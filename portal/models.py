@@ -147,7 +147,7 @@ class Report(SQLModel, table=True):
     deadline_estimated: bool = False
     responded_at: NaiveDatetime | None = None
     replied_at: NaiveDatetime | None = None
-    rating: str | None = Field(default=None, max_length=8)
+    rating: str | None = Field(default=None, max_length=16)
     reopen_count: int = 0
     created_at: NaiveDatetime = Field(default_factory=now)
     updated_at: NaiveDatetime = Field(default_factory=now)

@@ -73,7 +73,7 @@ def upgrade() -> None:
         sa.Column("deadline_estimated", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("responded_at", sa.DateTime, nullable=True),
         sa.Column("replied_at", sa.DateTime, nullable=True),
-        sa.Column("rating", sa.String(8), nullable=True),
+        sa.Column("rating", sa.String(16), nullable=True),
         sa.Column("reopen_count", sa.Integer, nullable=False, server_default="0"),
         sa.Column("created_at", sa.DateTime, nullable=False, index=True),
         sa.Column("updated_at", sa.DateTime, nullable=False),

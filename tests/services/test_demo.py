@@ -1,0 +1,27 @@
+from sqlmodel import select
+
+from portal import demo, reports
+from portal.models import Report
+from portal.users import load_actor
+
+
+def test_seed_demo_creates_every_role_and_reports_at_every_stage(session):
+    created = demo.seed_demo(session)
+    assert all(was_created for _, was_created in created)
+    assert demo.seed_demo_reports(session) == len(demo.DEMO_REPORTS)
+    statuses = set(session.exec(select(Report.status)).all())
+    assert {"submitted", "assigned", "acknowledged", "replied", "reopened", "closed",
+            "rejected"} <= statuses
+    unit = load_actor(session, username="unit_fgj")
+    rows, total = reports.unit_queue(session, actor=unit)
+    assert total >= 1 and all(r["unit"] == "区发改局" for r in rows)
+    company = load_actor(session, username="company")
+    assert reports.my_reports(session, actor=company)[1] >= 1
+
+
+def test_seed_demo_twice_adds_nothing(session):
+    demo.seed_demo(session)
+    demo.seed_demo_reports(session)
+    again = demo.seed_demo(session)
+    assert not any(was_created for _, was_created in again)
+    assert demo.seed_demo_reports(session) == 0
