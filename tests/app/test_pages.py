@@ -5,9 +5,15 @@ import pytest
 from tests.app.conftest import texts
 
 PROTECTED = ["pages/home.py", "pages/account.py", "pages/admin_users.py", "pages/admin_units.py",
-             "pages/admin_catalogue.py", "pages/admin_audit.py"]
+             "pages/admin_catalogue.py", "pages/admin_calendar.py", "pages/admin_audit.py",
+             "pages/intake.py", "pages/intake_entry.py", "pages/unit_reports.py",
+             "pages/my_reports.py"]
 ADMIN_ONLY = ["pages/admin_users.py", "pages/admin_units.py", "pages/admin_catalogue.py",
-              "pages/admin_audit.py"]
+              "pages/admin_calendar.py", "pages/admin_audit.py"]
+ROLE_ONLY = {"pages/intake.py": ["unit_fgj", "company", "admin"],
+             "pages/intake_entry.py": ["discipline", "unit_fgj", "company", "admin"],
+             "pages/unit_reports.py": ["supervisor", "discipline", "company", "admin"],
+             "pages/my_reports.py": ["supervisor", "discipline", "unit_fgj", "admin"]}
 NON_ADMINS = ["supervisor", "discipline", "unit_fgj", "company"]
 
 
@@ -27,6 +33,15 @@ def test_non_admins_are_refused_admin_pages(open_page, script, username):
     assert not app.exception
     assert "您的账号没有访问本页面的权限。" in texts(app)
     assert not app.dataframe and not app.text_input
+
+
+@pytest.mark.parametrize(("script", "username"),
+                         [(s, u) for s, users in ROLE_ONLY.items() for u in users])
+def test_report_pages_refuse_other_roles(open_page, script, username):
+    app = open_page(script, username)
+    assert not app.exception
+    assert "您的账号没有访问本页面的权限。" in texts(app)
+    assert not app.dataframe
 
 
 @pytest.mark.parametrize(("script", "text"), [

@@ -8,9 +8,14 @@ from tests.browser.conftest import log_in, wait_ready
 pytestmark = pytest.mark.browser
 
 NAV = "[data-testid='stSidebarNav']"
-ADMIN_PAGES = ["用户管理", "单位管理", "问题分类目录", "操作日志"]
+ADMIN_PAGES = ["用户管理", "单位管理", "问题分类目录", "工作日历与时限", "操作日志"]
+ROLE_PAGES = {"supervisor": ["受理分办", "代录来电来信"], "discipline": ["受理分办"],
+              "unit_fgj": ["本单位承办件"], "unit_zjj": ["本单位承办件"],
+              "company": ["我的反映"], "admin": []}
+ALL_ROLE_PAGES = {title for titles in ROLE_PAGES.values() for title in titles}
 PROTECTED_URLS = ["home", "account", "admin_users", "admin_units", "admin_catalogue",
-                  "admin_audit"]
+                  "admin_calendar", "admin_audit", "intake", "intake_entry", "unit_reports",
+                  "my_reports"]
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +42,8 @@ def test_each_demo_role_logs_in_and_sees_its_navigation(server, page, account):
     is_admin = account.username == "admin"
     for title in ADMIN_PAGES:
         assert (title in nav) == is_admin, title
+    for title in ALL_ROLE_PAGES:
+        assert (title in nav) == (title in ROLE_PAGES[account.username]), title
     assert account.display_name in page.inner_text("[data-testid='stMain']")
 
     page.get_by_role("button", name="退出登录").click()
@@ -53,7 +60,8 @@ def test_protected_url_on_a_fresh_server_shows_the_login(start_server, page, pat
     wait_ready(page)
     main = page.inner_text("[data-testid='stMain']")
     assert "请先登录" in main
-    for content in ("新建用户", "单位名称", "廉洁自律", "操作人", "您好", "修改密码"):
+    for content in ("新建用户", "单位名称", "廉洁自律", "操作人", "您好", "修改密码", "按状态筛选",
+                    "来源渠道", "时限"):
         assert content not in main
 
 
