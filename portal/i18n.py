@@ -212,6 +212,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.col.respond_due": ("响应期限", "Respond by"),
     "queue.col.reply_due": ("答复期限", "Reply by"),
     "queue.col.channel": ("渠道", "Channel"),
+    "queue.estimated_mark": ("* 该年度尚无官方节假日安排，期限暂按周一至周五计算。",
+                             "* No official holiday schedule for that year yet: computed on "
+                             "Monday–Friday."),
     "queue.empty": ("暂无记录。", "Nothing here."),
     "queue.open": ("查看并办理", "Open"),
     "queue.counts": ("各状态件数", "Per status"),

@@ -29,6 +29,8 @@ def queue(prefix: str, actor: Actor, list_fn) -> int | None:  # noqa: ANN001
         st.info(tr("queue.empty"))
         return None
     st.dataframe([row_for_table(r) for r in rows], hide_index=True, use_container_width=True)
+    if any(r["deadline_estimated"] and r["reply_due"] for r in rows):
+        st.caption(tr("queue.estimated_mark"))
     pager(total=total, page_size=PAGE_SIZE, key=f"{prefix}_page")
     by_id = {r["id"]: r for r in rows}
     return st.selectbox(tr("queue.open"), list(by_id), key=f"{prefix}_pick",
