@@ -48,7 +48,7 @@ with create_tab, st.form("users_create"):
     display_name = st.text_input(tr("users.col.display_name"), max_chars=64,
                                  key="users_new_display_name")
     roles = st.multiselect(tr("users.col.roles"), ROLES, format_func=role_label,
-                           key="users_new_roles")
+                           key="users_new_roles", placeholder=tr("common.choose"))
     unit_id = st.selectbox(tr("users.col.unit"), unit_options, format_func=unit_label,
                            key="users_new_unit")
     if st.form_submit_button(tr("users.create_submit"), type="primary"):
@@ -72,7 +72,7 @@ with edit_tab:
             new_name = st.text_input(tr("users.col.display_name"), value=row["display_name"],
                                      max_chars=64)
             new_roles = st.multiselect(tr("users.col.roles"), ROLES, default=row["roles"],
-                                       format_func=role_label)
+                                       format_func=role_label, placeholder=tr("common.choose"))
             current_unit = row["unit_id"] if row["unit_id"] in unit_names else None
             new_unit = st.selectbox(tr("users.col.unit"), unit_options,
                                     index=unit_options.index(current_unit), format_func=unit_label)

@@ -347,6 +347,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.unit_name_too_long": ("单位名称最多 {max} 个字符。",
                                  "A unit name has at most {max} characters."),
     "error.unit_name_taken": ("已存在名为 {name} 的单位。", "A unit named {name} exists already."),
+    "common.choose": ("请选择", "Choose"),
+    "common.all": ("全部", "All"),
     "common.yes": ("是", "Yes"),
     "common.no": ("否", "No"),
 }

@@ -21,7 +21,8 @@ def queue(prefix: str, actor: Actor, list_fn) -> int | None:  # noqa: ANN001
     st.caption(tr("queue.counts") + "：" + "　".join(
         f"{report_view.status_label(s)} {counts[s]}" for s in Status if counts.get(s)))
     statuses = st.multiselect(tr("queue.filter"), [s.value for s in Status],
-                              format_func=report_view.status_label, key=f"{prefix}_statuses")
+                              format_func=report_view.status_label, key=f"{prefix}_statuses",
+                              placeholder=tr("common.all"))
     with db() as session:
         rows, total = list_fn(session, actor=actor, statuses=statuses or None,
                               page=current_page(f"{prefix}_page"), page_size=PAGE_SIZE)
