@@ -11,14 +11,29 @@ me = require_login(Role.ADMIN)
 PAGE_SIZE = 50
 
 st.title(tr("page.admin_audit"))
-with db() as session:
-    events, total = audit.list_events(session, actor=me, page=current_page("audit_page"),
-                                      page_size=PAGE_SIZE)
-st.dataframe(
-    [{tr("audit.col.at"): format_datetime(e["at"], lang()), tr("audit.col.actor"): e["actor"],
-      tr("audit.col.action"): e["action"],
-      tr("audit.col.entity"): f"{e['entity']} #{e['entity_id'] or ''}",
-      tr("audit.col.detail"): e["detail"]} for e in events],
-    hide_index=True, use_container_width=True,
-)
-pager(total=total, page_size=PAGE_SIZE, key="audit_page")
+admin_tab, reports_tab = st.tabs([tr("audit.tab_admin"), tr("audit.tab_reports")])
+with admin_tab:
+    with db() as session:
+        events, total = audit.list_events(session, actor=me, page=current_page("audit_page"),
+                                          page_size=PAGE_SIZE)
+    st.dataframe(
+        [{tr("audit.col.at"): format_datetime(e["at"], lang()), tr("audit.col.actor"): e["actor"],
+          tr("audit.col.action"): e["action"],
+          tr("audit.col.entity"): f"{e['entity']} #{e['entity_id'] or ''}",
+          tr("audit.col.detail"): e["detail"]} for e in events],
+        hide_index=True, use_container_width=True,
+    )
+    pager(total=total, page_size=PAGE_SIZE, key="audit_page")
+with reports_tab:
+    with db() as session:
+        steps, total = audit.list_report_events(session, actor=me,
+                                                page=current_page("audit_report_page"),
+                                                page_size=PAGE_SIZE)
+    st.dataframe(
+        [{tr("audit.col.at"): format_datetime(e["at"], lang()), tr("audit.col.actor"): e["actor"],
+          tr("queue.col.no"): e["tracking_no"], tr("audit.col.action"): e["action"],
+          tr("audit.col.change"): f"{e['from']} → {e['to']}",
+          tr("audit.col.detail"): e["note"]} for e in steps],
+        hide_index=True, use_container_width=True,
+    )
+    pager(total=total, page_size=PAGE_SIZE, key="audit_report_page")

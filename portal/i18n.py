@@ -106,6 +106,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "catalogue.col.number": ("序号", "No."),
     "catalogue.col.text": ("问题类别", "Category"),
     # admin: audit
+    "audit.tab_admin": ("管理操作", "Administration"),
+    "audit.tab_reports": ("办件流转", "Report steps"),
+    "audit.col.change": ("状态变化", "Status change"),
     "audit.col.at": ("时间", "Time"),
     "audit.col.actor": ("操作人", "By"),
     "audit.col.action": ("操作", "Action"),

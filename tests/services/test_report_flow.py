@@ -241,3 +241,15 @@ def test_the_unit_queue_lists_own_reports_nearest_deadline_first(session, people
     rows, total = reports.unit_queue(session, actor=people["fgj"])
     assert total == 1 and rows[0]["id"] == first.report_id
     assert reports.status_counts(session, actor=people["fgj"]) == {"assigned": 1}
+
+
+def test_report_steps_appear_in_the_admin_audit_log(session, people):
+    from portal import audit
+
+    filed = assigned(session, people)
+    rows, total = audit.list_report_events(session, actor=people["admin"], page_size=5)
+    assert total >= 2
+    assert [(r["tracking_no"], r["action"], r["to"]) for r in rows[:2]] == [
+        (filed.tracking_no, "assign", "assigned"), (filed.tracking_no, "file", "submitted")]
+    with pytest.raises(PermissionDenied):
+        audit.list_report_events(session, actor=people["supervisor"])
