@@ -82,6 +82,25 @@ def _catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _escalate(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from portal import clock, escalation
+
+    today = date.fromisoformat(args.today) if args.today else clock.today()
+    with session_scope(make_engine()) as session:
+        issued = escalation.escalate(session, today=today, dry_run=args.dry_run)
+    mode = "（试运行，未保存）" if args.dry_run else ""
+    print(f"{today.isoformat()} 逾期督办{mode}：发出 {len(issued)} 份通知")
+    if issued:
+        print(f"{'文号':<16}{'类型':<8}{'受理编号':<16}{'责任单位':<12}{'超期天数':<8}新期限")
+        for item in issued:
+            deadline = item.deadline.isoformat() if item.deadline else "—"
+            print(f"{item.number:<16}{escalation.TITLE[item.kind]:<8}{item.tracking_no:<16}"
+                  f"{item.unit:<12}{item.overdue_days:<10}{deadline}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="营商环境监督平台 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--json", action="store_true", help="以 JSON 输出")
     cat.add_argument("--year", type=int, default=None, help="目录版本年份（默认最新）")
     cat.set_defaults(func=_catalogue)
+    esc = sub.add_parser("escalate", help="对逾期件发出下一级督办通知（三单一函）")
+    esc.add_argument("--today", help="按哪一天执行（YYYY-MM-DD，默认今天）")
+    esc.add_argument("--dry-run", action="store_true", help="只列出将要发出的通知，不保存")
+    esc.set_defaults(func=_escalate)
     return parser
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from portal import audit, report_flow, reports, workdays
+from portal import audit, clock, escalation, report_flow, reports, workdays
 from portal.models import Report, ReportEvent, Unit, User
 from portal.report_types import Rating
 from portal.roles import Actor, Role
@@ -51,7 +51,7 @@ DEMO_REPORTS = (
      "区发改局", 23, ["assign"], 2),
     ("undone", "企业投资项目备案系统提示错误无法提交",
      "在线备案时系统一直提示统一社会信用代码格式错误，电话咨询无人接听。",
-     "区发改局", 15, ["assign", "respond", "reply", "rate_unsatisfied"], 12),
+     "区发改局", 15, ["assign", "respond", "reply", "rate_unsatisfied"], 30),
     ("suggestion", "建议政务服务中心增设午间延时服务",
      "企业员工上班时间难以办事，建议工作日中午安排轮岗，不间断办理。", None, None, [], 0),
     ("complaint", "执法检查频次过多影响正常经营",
@@ -107,7 +107,17 @@ def seed_demo_reports(session: Session) -> int:
         if days_ago:
             _move_back(session, filed.report_id, timedelta(days=days_ago))
     session.commit()
+    _run_the_ladder(session, days=30)
     return len(DEMO_REPORTS)
+
+
+def _run_the_ladder(session: Session, *, days: int) -> None:
+    """Run the morning escalation of each working day of the last `days` days, as cron would."""
+    today = clock.today()
+    for offset in range(days, -1, -1):
+        day = today - timedelta(days=offset)
+        if workdays.is_working_day(day, session=session):
+            escalation.escalate(session, today=day)
 
 
 def _walk(session: Session, filed: reports.Filed, steps: list[str], *, supervisor: Actor,
@@ -156,4 +166,4 @@ def _move_back(session: Session, report_id: int, shift: timedelta) -> None:
         report.reply_due, _ = workdays.deadline(events["rate_unsatisfied"],
                                                 workdays.sla_days(session, "reopen"),
                                                 session=session)
-    session.add(report)
+    escalation.refresh_due(session, report)

@@ -145,6 +145,7 @@ class Report(SQLModel, table=True):
     respond_due: date | None = None
     reply_due: date | None = None
     deadline_estimated: bool = False
+    current_due: date | None = Field(default=None, index=True)  # what the cards look at
     responded_at: NaiveDatetime | None = None
     replied_at: NaiveDatetime | None = None
     rating: str | None = Field(default=None, max_length=16)
@@ -181,3 +182,27 @@ class Attachment(SQLModel, table=True):
     size: int
     data: bytes
     uploaded_at: NaiveDatetime = Field(default_factory=now)
+
+
+class Notice(SQLModel, table=True):
+    """A rung of the escalation ladder: 提醒单, 催办单, 督办单 or 移交函."""
+
+    __tablename__ = "notices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    number: str = Field(max_length=30, unique=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    unit_id: int = Field(foreign_key="units.id", index=True)
+    issued_by_id: int | None = Field(default=None, foreign_key="users.id")
+    issued_on: date
+    issued_at: NaiveDatetime = Field(default_factory=now)
+    reason: str
+    overdue_days: int
+    deadline: date | None = None
+    deadline_estimated: bool = False
+    complied: bool | None = None  # None while pending
+    settled_at: NaiveDatetime | None = None
+    withdrawn: bool = False
+    withdrawn_reason: str = ""
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="users.id")

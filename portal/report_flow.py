@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal import clock, workdays
+from portal import clock, escalation, workdays
 from portal.errors import PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, Unit
 from portal.report_types import Rating, Status
@@ -77,17 +77,27 @@ def _check(report: Report, action: str, actor: Actor | None, note: str) -> Rule:
 
 
 def _record(session: Session, report: Report, action: str, rule: Rule, actor: Actor | None,
-            note: str, target: Status | None) -> None:
-    """Write the event row and move the report; `action` names the event (e.g. rate_unsatisfied)."""
+            note: str, target: Status | None, *, unit_id: int | None = None) -> None:
+    """Write the event row, move the report and its current deadline, and commit.
+
+    `action` names the event (e.g. rate_unsatisfied); `unit_id` is the unit acting when the
+    report no longer names it (a return).
+    """
     now = clock.now()
     session.add(ReportEvent(report_id=report.id, at=now, actor_id=actor.user_id if actor else None,
                             action=action, from_status=report.status,
-                            to_status=target or report.status, unit_id=report.unit_id,
-                            note=note.strip(), public=rule.public, note_public=rule.note_public))
+                            to_status=target or report.status,
+                            unit_id=unit_id or report.unit_id, note=note.strip(),
+                            public=rule.public, note_public=rule.note_public))
     if target is not None:
         report.status = target
+    if action == "reply":
+        escalation.settle_on_reply(session, report)
+    elif action == "return":
+        escalation.withdraw_pending_on_return(session, report)
     report.updated_at = now
-    session.add(report)
+    session.flush()
+    escalation.refresh_due(session, report)
     session.commit()
 
 
@@ -143,11 +153,10 @@ def return_to_office(session: Session, *, actor: Actor, report_id: int, reason: 
     """A unit hands back a wrongly assigned report; it goes back to the supervisors' queue."""
     report = _locked(session, report_id)
     rule = _check(report, "return", actor, reason)
-    _record(session, report, "return", rule, actor, reason, S.RETURNED)
+    unit_id = report.unit_id
     report.unit_id = None
     report.respond_due = report.reply_due = None
-    session.add(report)
-    session.commit()
+    _record(session, report, "return", rule, actor, reason, S.RETURNED, unit_id=unit_id)
     return report
 
 

@@ -139,7 +139,7 @@ def sla_days(session: Session, name: str) -> int:
     return window.working_days
 
 
-SLA_ORDER = ("respond", "reply", "reopen")
+SLA_ORDER = ("respond", "reply", "reopen", "reminder", "urging", "supervision")
 
 
 def list_sla_windows(session: Session) -> list[SlaWindow]:

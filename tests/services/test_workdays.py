@@ -105,7 +105,8 @@ def test_a_long_stretch_of_overrides_is_still_crossed(session):
 
 def test_sla_windows_are_data(session):
     admin = make_user(session, Role.ADMIN)
-    assert [w.name for w in workdays.list_sla_windows(session)] == ["respond", "reply", "reopen"]
+    assert [w.name for w in workdays.list_sla_windows(session)] == [
+        "respond", "reply", "reopen", "reminder", "urging", "supervision"]
     assert workdays.sla_days(session, "reply") == 5
     workdays.set_sla_window(session, actor=admin, name="reply", working_days=7)
     assert workdays.sla_days(session, "reply") == 7

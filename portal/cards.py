@@ -1,0 +1,31 @@
+"""红黄牌 (seed 001, item 11): yellow when a deadline is today or the next working day, red when
+it has passed. One function decides; lists filter and sort on the same dates in SQL."""
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_
+from sqlmodel import Session, col
+
+from portal.models import Report
+from portal.workdays import add_working_days
+
+RED = "red"
+YELLOW = "yellow"
+
+
+def card(deadline: date | None, today: date, *, session: Session | None = None) -> str | None:
+    if deadline is None:
+        return None
+    if deadline < today:
+        return RED
+    if deadline <= add_working_days(today, 1, session=session):
+        return YELLOW
+    return None
+
+
+def condition(which: str, today: date, *, session: Session | None = None) -> ColumnElement:
+    """The SQL filter for reports carrying card `which` today."""
+    due = col(Report.current_due)
+    if which == RED:
+        return due < today
+    return and_(due >= today, due <= add_working_days(today, 1, session=session))

@@ -1,0 +1,263 @@
+"""The escalation ladder for overdue reports (三单一函, seed 003):
+提醒单 -> 催办单 -> 督办单 -> 移交函.
+
+A notice gives the unit a new deadline (working days from the `sla_windows` rows). A notice
+complied with in time stops the ladder; a missed one leads to the next rung. The 移交函
+hands the matter to the discipline office and ends the ladder.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlmodel import Session, col, select
+
+from portal import audit, clock, numbering, workdays
+from portal.errors import NotFound, PermissionDenied, ValidationError
+from portal.models import Notice, Report, Unit
+from portal.report_types import WITH_UNIT, Status
+from portal.roles import Actor, Role
+
+LADDER = ("reminder", "urging", "supervision", "transfer")
+PREFIX = {"reminder": "提醒", "urging": "催办", "supervision": "督办", "transfer": "移交"}
+TITLE = {"reminder": "提醒单", "urging": "催办单", "supervision": "督办单", "transfer": "移交函"}
+
+
+@dataclass(frozen=True)
+class Issued:
+    number: str
+    kind: str
+    tracking_no: str
+    unit: str
+    overdue_days: int
+    deadline: date | None
+
+
+def base_due(report: Report) -> date | None:
+    """The SLA deadline that applies now: respond first, then reply; none once replied."""
+    if report.status not in WITH_UNIT:
+        return None
+    if report.status == Status.ASSIGNED and report.responded_at is None:
+        return report.respond_due
+    return report.reply_due
+
+
+def _pending(session: Session, report_id: int) -> Notice | None:
+    return session.exec(select(Notice).where(
+        Notice.report_id == report_id, col(Notice.withdrawn).is_(False),
+        col(Notice.complied).is_(None), Notice.kind != "transfer")).first()
+
+
+def _last(session: Session, report_id: int) -> Notice | None:
+    return session.exec(select(Notice).where(
+        Notice.report_id == report_id, col(Notice.withdrawn).is_(False))
+        .order_by(col(Notice.id).desc())).first()
+
+
+def next_rung(session: Session, report_id: int) -> str | None:
+    """Reminder to start; the rung after a missed notice; nothing after a transfer letter."""
+    last = _last(session, report_id)
+    if last is None or last.complied:
+        return "reminder"
+    if last.kind == "transfer":
+        return None
+    return LADDER[LADDER.index(last.kind) + 1]
+
+
+def refresh_due(session: Session, report: Report) -> None:
+    """Recompute `current_due`: a pending notice's deadline, else the SLA deadline."""
+    pending = _pending(session, report.id) if report.id else None
+    report.current_due = pending.deadline if pending else base_due(report)
+    session.add(report)
+
+
+def settle_on_reply(session: Session, report: Report) -> None:
+    """The unit replied: its pending notice is complied with if the reply came in time."""
+    pending = _pending(session, report.id)
+    if pending is not None:
+        now = clock.now()
+        pending.complied = pending.deadline is None or now.date() <= pending.deadline
+        pending.settled_at = now
+        session.add(pending)
+
+
+def withdraw_pending_on_return(session: Session, report: Report) -> None:
+    pending = _pending(session, report.id)
+    if pending is not None:
+        pending.withdrawn, pending.withdrawn_reason = True, "件已退回营商办重新分办"
+        session.add(pending)
+
+
+def _issue(session: Session, report: Report, kind: str, *, today: date, reason: str,
+           actor: Actor | None) -> Notice:
+    unit_id = report.unit_id
+    due = base_due(report)
+    overdue = max(0, (today - due).days) if due else 0
+    deadline, estimated = None, False
+    if kind != "transfer":
+        days = workdays.sla_days(session, kind)
+        deadline = workdays.add_working_days(today, days, session=session)
+        estimated = not workdays.is_official(deadline.year, session=session)
+    seq = numbering.next_value(session, f"notice:{kind}:{today.year}")
+    notice = Notice(kind=kind, number=f"{PREFIX[kind]}〔{today.year}〕{seq}号",
+                    report_id=report.id, unit_id=unit_id,
+                    issued_by_id=actor.user_id if actor else None, issued_on=today,
+                    issued_at=_moment(today), reason=reason.strip(), overdue_days=overdue,
+                    deadline=deadline, deadline_estimated=estimated)
+    session.add(notice)
+    session.flush()
+    if deadline is not None:
+        report.current_due = deadline
+        session.add(report)
+    audit.record(session, actor=actor, action=f"notice.{kind}", entity="report",
+                 entity_id=report.id, detail=notice.number)
+    return notice
+
+
+def _moment(day: date) -> datetime:
+    """Now, or the morning of `day` when the ladder is run for another day (--today)."""
+    now = clock.now()
+    return now if day == now.date() else datetime.combine(day, time(8, 30))
+
+
+def escalate(session: Session, *, today: date, dry_run: bool = False) -> list[Issued]:
+    """Issue the next notice for every report whose current deadline has passed.
+
+    Idempotent: a notice issued today carries a deadline after today, so a second run on the
+    same day finds nothing overdue.
+    """
+    missed = session.exec(select(Notice).where(
+        col(Notice.withdrawn).is_(False), col(Notice.complied).is_(None),
+        Notice.kind != "transfer", col(Notice.deadline) < today)).all()
+    for notice in missed:
+        notice.complied, notice.settled_at = False, _moment(today)
+        session.add(notice)
+    session.flush()
+    overdue = session.exec(
+        select(Report).where(col(Report.status).in_(list(WITH_UNIT)),
+                             col(Report.current_due) < today)
+        .order_by(Report.current_due, Report.id)).all()
+    unit_names = dict(session.exec(select(Unit.id, Unit.name)).all())
+    issued: list[Issued] = []
+    for report in overdue:
+        kind = next_rung(session, report.id)
+        if kind is None or _issued_today(session, report.id, today):
+            continue
+        reason = f"{report.tracking_no} 已超过办理期限，系统自动发出{TITLE[kind]}。"
+        notice = _issue(session, report, kind, today=today, reason=reason, actor=None)
+        issued.append(Issued(number=notice.number, kind=kind, tracking_no=report.tracking_no,
+                             unit=unit_names.get(report.unit_id, ""),
+                             overdue_days=notice.overdue_days, deadline=notice.deadline))
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    return issued
+
+
+def _issued_today(session: Session, report_id: int, today: date) -> bool:
+    return session.exec(select(Notice.id).where(
+        Notice.report_id == report_id, Notice.issued_on == today,
+        col(Notice.withdrawn).is_(False))).first() is not None
+
+
+def issue_by_hand(session: Session, *, actor: Actor, report_id: int, reason: str) -> Notice:
+    """A supervisor issues the next rung now, with a reason; a pending notice counts as missed."""
+    if not actor.has(Role.SUPERVISOR):
+        raise PermissionDenied()
+    if not reason.strip():
+        raise ValidationError("error.notice_reason_required", field="reason")
+    report = session.exec(select(Report).where(Report.id == report_id).with_for_update()).first()
+    if report is None:
+        raise NotFound("error.report_not_found")
+    if report.status not in WITH_UNIT or report.unit_id is None:
+        raise ValidationError("error.notice_not_with_unit")
+    pending = _pending(session, report.id)
+    if pending is not None:
+        pending.complied, pending.settled_at = False, clock.now()
+        session.add(pending)
+        session.flush()
+    kind = next_rung(session, report.id)
+    if kind is None:
+        raise ValidationError("error.notice_ladder_ended")
+    notice = _issue(session, report, kind, today=clock.today(), reason=reason, actor=actor)
+    session.commit()
+    return notice
+
+
+def withdraw(session: Session, *, actor: Actor, notice_id: int, reason: str) -> Notice:
+    """Take a notice back (issued in error); the report's deadline falls back."""
+    if not actor.has(Role.SUPERVISOR):
+        raise PermissionDenied()
+    if not reason.strip():
+        raise ValidationError("error.notice_reason_required", field="reason")
+    notice = session.get(Notice, notice_id)
+    if notice is None or notice.withdrawn:
+        raise NotFound()
+    notice.withdrawn, notice.withdrawn_reason = True, reason.strip()
+    notice.withdrawn_by_id = actor.user_id
+    session.add(notice)
+    session.flush()
+    report = session.get(Report, notice.report_id)
+    refresh_due(session, report)
+    audit.record(session, actor=actor, action="notice.withdraw", entity="report",
+                 entity_id=report.id, detail=f"{notice.number}: {reason.strip()}")
+    session.commit()
+    return notice
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+def _rows(session: Session, query) -> list[dict]:  # noqa: ANN001
+    rows = session.exec(query).all()
+    return [{"id": n.id, "kind": n.kind, "title": TITLE[n.kind], "number": n.number,
+             "report_id": n.report_id, "tracking_no": number, "report_title": title,
+             "unit": unit, "issued_on": n.issued_on, "reason": n.reason,
+             "overdue_days": n.overdue_days, "deadline": n.deadline,
+             "deadline_estimated": n.deadline_estimated, "complied": n.complied,
+             "withdrawn": n.withdrawn, "withdrawn_reason": n.withdrawn_reason}
+            for n, number, title, unit in rows]
+
+
+def _select():  # noqa: ANN202
+    return (select(Notice, Report.tracking_no, Report.title, Unit.name)
+            .join(Report, col(Report.id) == Notice.report_id)
+            .join(Unit, col(Unit.id) == Notice.unit_id))
+
+
+def notices_for_report(session: Session, *, actor: Actor, report_id: int) -> list[dict]:
+    from portal.reports import readable
+
+    readable(session, actor=actor, report_id=report_id)
+    return _rows(session, _select().where(Notice.report_id == report_id).order_by(Notice.id))
+
+
+def unit_notices(session: Session, *, actor: Actor, limit: int = 50) -> list[dict]:
+    """The notices addressed to the actor's unit, newest first."""
+    if not actor.has(Role.UNIT) or actor.unit_id is None:
+        raise PermissionDenied()
+    return _rows(session, _select().where(Notice.unit_id == actor.unit_id)
+                 .order_by(col(Notice.id).desc()).limit(limit))
+
+
+def transfer_inbox(session: Session, *, actor: Actor, page: int = 1, page_size: int = 20
+                   ) -> tuple[list[dict], int]:
+    """移交函 for the discipline office (the entry point of a later typical case)."""
+    if not actor.has(Role.DISCIPLINE, Role.SUPERVISOR):
+        raise PermissionDenied()
+    from sqlmodel import func
+
+    condition = (Notice.kind == "transfer") & col(Notice.withdrawn).is_(False)
+    total = session.exec(select(func.count()).select_from(Notice).where(condition)).one()
+    rows = _rows(session, _select().where(condition).order_by(col(Notice.id).desc())
+                 .offset((max(page, 1) - 1) * page_size).limit(page_size))
+    return rows, total
+
+
+def notice_for_download(session: Session, *, actor: Actor, notice_id: int) -> dict:
+    notice = session.get(Notice, notice_id)
+    if notice is None:
+        raise NotFound()
+    if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE) and not (
+            actor.has(Role.UNIT) and actor.unit_id == notice.unit_id):
+        raise NotFound()
+    return _rows(session, _select().where(Notice.id == notice_id))[0]

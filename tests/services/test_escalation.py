@@ -1,0 +1,154 @@
+from datetime import date, datetime
+from io import BytesIO
+
+import pytest
+from docx import Document
+from sqlmodel import select
+
+from portal import cards, clock, escalation, notice_doc, report_flow, reports
+from portal.errors import NotFound, PermissionDenied, ValidationError
+from portal.models import Notice, Report
+from portal.report_types import Rating
+from portal.roles import Role
+from tests.factories import make_user, unit_id
+from tests.services.test_reports import valid_input
+
+ASSIGNED_AT = datetime(2026, 11, 2, 9, 0)  # Monday: respond by 3 Nov, reply by 9 Nov
+
+
+@pytest.fixture
+def at(monkeypatch):
+    moment = {"now": ASSIGNED_AT}
+    monkeypatch.setattr(clock, "now", lambda: moment["now"])
+    return moment
+
+
+@pytest.fixture
+def people(session):
+    return {"supervisor": make_user(session, Role.SUPERVISOR),
+            "unit": make_user(session, Role.UNIT, unit="区发改局"),
+            "other": make_user(session, Role.UNIT, unit="区住建局"),
+            "discipline": make_user(session, Role.DISCIPLINE)}
+
+
+def assigned(session, people):
+    filed = reports.file_report(session, actor=None, data=valid_input())
+    report_flow.assign(session, actor=people["supervisor"], report_id=filed.report_id,
+                       unit_id=unit_id(session), category_number=None)
+    return session.get(Report, filed.report_id)
+
+
+def kinds(session, report_id):
+    return [n.kind for n in session.exec(select(Notice).where(Notice.report_id == report_id)
+                                         .order_by(Notice.id))]
+
+
+def test_cards_are_yellow_today_or_next_working_day_and_red_after():
+    friday = date(2026, 11, 20)
+    assert cards.card(date(2026, 11, 19), friday) == "red"
+    assert cards.card(friday, friday) == "yellow"
+    assert cards.card(date(2026, 11, 23), friday) == "yellow"  # Monday is the next working day
+    assert cards.card(date(2026, 11, 24), friday) is None
+    assert cards.card(None, friday) is None
+
+
+def test_the_current_deadline_follows_the_report(session, people, at):
+    report = assigned(session, people)
+    assert report.current_due == date(2026, 11, 3)  # respond first
+    report_flow.respond(session, actor=people["unit"], report_id=report.id, note="已签收")
+    assert session.get(Report, report.id).current_due == date(2026, 11, 9)
+    report_flow.reply(session, actor=people["unit"], report_id=report.id, result="已办")
+    assert session.get(Report, report.id).current_due is None
+
+
+def test_the_ladder_climbs_one_rung_per_missed_deadline_and_stops_at_transfer(
+        session, people, at):
+    report = assigned(session, people)
+    schedule = [(date(2026, 11, 3), []), (date(2026, 11, 4), ["reminder"]),
+                (date(2026, 11, 6), ["reminder"]), (date(2026, 11, 9), ["reminder", "urging"]),
+                (date(2026, 11, 12), ["reminder", "urging", "supervision"]),
+                (date(2026, 11, 17), ["reminder", "urging", "supervision"]),
+                (date(2026, 11, 18), ["reminder", "urging", "supervision", "transfer"]),
+                (date(2026, 11, 30), ["reminder", "urging", "supervision", "transfer"])]
+    for today, expected in schedule:
+        escalation.escalate(session, today=today)
+        escalation.escalate(session, today=today)  # a second run the same day issues nothing
+        assert kinds(session, report.id) == expected, today
+    first = session.exec(select(Notice).where(Notice.report_id == report.id)).first()
+    assert first.number == "提醒〔2026〕1号" and first.deadline == date(2026, 11, 6)
+    assert first.complied is False and first.overdue_days == 1
+
+
+def test_a_notice_complied_with_in_time_stops_the_ladder(session, people, at):
+    filed = reports.file_report(session, actor=None, data=valid_input())
+    report_flow.assign(session, actor=people["supervisor"], report_id=filed.report_id,
+                       unit_id=unit_id(session), category_number=None)
+    report = session.get(Report, filed.report_id)
+    escalation.escalate(session, today=date(2026, 11, 4))
+    at["now"] = datetime(2026, 11, 5, 10, 0)
+    report_flow.reply(session, actor=people["unit"], report_id=report.id, result="已办")
+    notice = session.exec(select(Notice).where(Notice.report_id == report.id)).one()
+    assert notice.complied is True
+    assert escalation.escalate(session, today=date(2026, 11, 20)) == []
+    # a bad rating reopens it; if that deadline is missed, the ladder starts again at 提醒单
+    report_flow.rate_with_code(session, tracking_no=filed.tracking_no,
+                               query_code=filed.query_code, rating=Rating.UNSATISFIED)
+    escalation.escalate(session, today=date(2026, 11, 20))
+    assert kinds(session, report.id) == ["reminder", "reminder"]
+
+
+def test_dry_run_saves_nothing(session, people, at):
+    report = assigned(session, people)
+    planned = escalation.escalate(session, today=date(2026, 11, 4), dry_run=True)
+    assert [(i.kind, i.tracking_no) for i in planned] == [("reminder", report.tracking_no)]
+    assert kinds(session, report.id) == []
+
+
+def test_supervisors_issue_and_withdraw_by_hand(session, people, at):
+    report = assigned(session, people)
+    with pytest.raises(ValidationError):
+        escalation.issue_by_hand(session, actor=people["supervisor"], report_id=report.id,
+                                 reason=" ")
+    notice = escalation.issue_by_hand(session, actor=people["supervisor"], report_id=report.id,
+                                      reason="企业再次来电催问")
+    assert notice.kind == "reminder" and notice.deadline == date(2026, 11, 4)
+    assert session.get(Report, report.id).current_due == date(2026, 11, 4)
+    second = escalation.issue_by_hand(session, actor=people["supervisor"], report_id=report.id,
+                                      reason="仍无进展")
+    assert second.kind == "urging" and session.get(Notice, notice.id).complied is False
+    escalation.withdraw(session, actor=people["supervisor"], notice_id=second.id,
+                        reason="误发")
+    assert session.get(Report, report.id).current_due == date(2026, 11, 3)
+    for who in ("unit", "discipline"):
+        with pytest.raises(PermissionDenied):
+            escalation.issue_by_hand(session, actor=people[who], report_id=report.id,
+                                     reason="越权")
+        with pytest.raises(PermissionDenied):
+            escalation.withdraw(session, actor=people[who], notice_id=notice.id, reason="越权")
+
+
+def test_the_unit_sees_its_notices_and_the_discipline_office_its_transfer_letters(
+        session, people, at):
+    report = assigned(session, people)
+    for today in (date(2026, 11, 4), date(2026, 11, 9), date(2026, 11, 12), date(2026, 11, 18)):
+        escalation.escalate(session, today=today)
+    mine = escalation.unit_notices(session, actor=people["unit"])
+    assert [n["kind"] for n in mine] == ["transfer", "supervision", "urging", "reminder"]
+    assert escalation.unit_notices(session, actor=people["other"]) == []
+    inbox, total = escalation.transfer_inbox(session, actor=people["discipline"])
+    assert total == 1 and inbox[0]["tracking_no"] == report.tracking_no
+    with pytest.raises(PermissionDenied):
+        escalation.transfer_inbox(session, actor=people["unit"])
+    with pytest.raises(NotFound):
+        escalation.notice_for_download(session, actor=people["other"], notice_id=mine[0]["id"])
+
+
+def test_the_word_notice_carries_number_unit_and_deadline(session, people, at):
+    report = assigned(session, people)
+    escalation.escalate(session, today=date(2026, 11, 4))
+    notice = escalation.unit_notices(session, actor=people["unit"])[0]
+    document = Document(BytesIO(notice_doc.render(notice)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "营商环境问题提醒单" in text
+    assert "提醒〔2026〕1号" in text and "区发改局：" in text
+    assert "2026年11月6日" in text and report.tracking_no in text and "1 天" in text
