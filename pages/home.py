@@ -1,6 +1,9 @@
 import streamlit as st
 
-from portal.ui.context import tr
+from portal import escalation, reports
+from portal.roles import Role
+from portal.ui import report_actions
+from portal.ui.context import db, tr
 from portal.ui.guard import require_login
 from portal.ui.navigation import link, visible_pages
 
@@ -9,6 +12,18 @@ me = require_login()
 st.title(tr("home.welcome", name=me.display_name))
 st.write(f"**{tr('home.roles')}**：" + "、".join(tr(f"role.{r.value}") for r in sorted(me.roles)))
 st.write(f"**{tr('home.unit')}**：{me.unit_name or tr('home.no_unit')}")
+if me.has(Role.UNIT) and me.unit_id is not None:
+    with db() as session:
+        counts = reports.card_counts(session, actor=me)
+        notices = escalation.unit_notices(session, actor=me)
+    st.subheader(tr("notice.unit_home"))
+    (st.error if counts["red"] else st.warning if counts["yellow"] else st.info)(
+        tr("notice.red_count", red=counts["red"], yellow=counts["yellow"]))
+    if notices:
+        report_actions.notice_table(notices)
+        report_actions.notice_downloads("home", notices)
+    else:
+        st.caption(tr("notice.none"))
 st.write(tr("home.pages"))
 for spec in visible_pages(me):
     if spec.script != "pages/home.py":

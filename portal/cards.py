@@ -1,5 +1,5 @@
 """红黄牌 (seed 001, item 11): yellow when a deadline is today or the next working day, red when
-it has passed. One function decides; lists filter and sort on the same dates in SQL."""
+it has passed. One rule, `classify`; lists filter and sort on the same dates in SQL."""
 
 from datetime import date
 
@@ -13,14 +13,19 @@ RED = "red"
 YELLOW = "yellow"
 
 
-def card(deadline: date | None, today: date, *, session: Session | None = None) -> str | None:
+def classify(deadline: date | None, today: date, yellow_until: date) -> str | None:
+    """The card for `deadline`; `yellow_until` is the working day after `today`."""
     if deadline is None:
         return None
     if deadline < today:
         return RED
-    if deadline <= add_working_days(today, 1, session=session):
+    if deadline <= yellow_until:
         return YELLOW
     return None
+
+
+def card(deadline: date | None, today: date, *, session: Session | None = None) -> str | None:
+    return classify(deadline, today, add_working_days(today, 1, session=session))
 
 
 def condition(which: str, today: date, *, session: Session | None = None) -> ColumnElement:

@@ -87,8 +87,17 @@ def _escalate(args: argparse.Namespace) -> int:
 
     from portal import clock, escalation
 
-    today = date.fromisoformat(args.today) if args.today else clock.today()
+    from portal import workdays
+
+    try:
+        today = date.fromisoformat(args.today) if args.today else clock.today()
+    except ValueError:
+        print(f"日期格式应为 YYYY-MM-DD：{args.today}", file=sys.stderr)
+        return 2
     with session_scope(make_engine()) as session:
+        if not args.today and not workdays.is_working_day(today, session=session):
+            print(f"{today.isoformat()} 不是工作日，未执行逾期督办。")
+            return 0
         issued = escalation.escalate(session, today=today, dry_run=args.dry_run)
     mode = "（试运行，未保存）" if args.dry_run else ""
     print(f"{today.isoformat()} 逾期督办{mode}：发出 {len(issued)} 份通知")
@@ -116,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--year", type=int, default=None, help="目录版本年份（默认最新）")
     cat.set_defaults(func=_catalogue)
     esc = sub.add_parser("escalate", help="对逾期件发出下一级督办通知（三单一函）")
-    esc.add_argument("--today", help="按哪一天执行（YYYY-MM-DD，默认今天）")
+    esc.add_argument("--today", help="按哪一天执行（YYYY-MM-DD，默认今天；今天不是工作日则不执行）")
     esc.add_argument("--dry-run", action="store_true", help="只列出将要发出的通知，不保存")
     esc.set_defaults(func=_escalate)
     return parser

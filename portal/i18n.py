@@ -213,6 +213,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.col.unit": ("承办单位", "Unit"),
     "queue.col.created": ("提交时间", "Filed"),
     "queue.col.respond_due": ("响应期限", "Respond by"),
+    "queue.col.current_due": ("当前期限", "Current deadline"),
+    "queue.by_deadline": ("按期限排序", "By deadline"),
     "queue.col.reply_due": ("答复期限", "Reply by"),
     "queue.col.channel": ("渠道", "Channel"),
     "queue.estimated_mark": ("* 该年度尚无官方节假日安排，期限暂按周一至周五计算。",

@@ -9,6 +9,7 @@ from docx.shared import Pt
 
 from portal.i18n import format_date
 
+MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ISSUING_OFFICE = "区优化营商环境工作领导小组办公室"
 BODY = {
     "reminder": "请你单位高度重视，于{deadline}前办结并书面反馈办理结果。",

@@ -9,12 +9,13 @@ from datetime import date, datetime
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from portal import attachments, clock, numbering
+from portal import attachments, cards, clock, numbering
 from portal.errors import NotFound, PermissionDenied, PortalError, ValidationError
 from portal.identifiers import is_valid_credit_code, is_valid_mobile
 from portal.models import Attachment, Category, Report, ReportEvent, Unit, User
-from portal.report_types import Channel, Kind, Status
+from portal.report_types import WITH_UNIT, Channel, Kind, Status
 from portal.roles import Actor, Role
+from portal.workdays import add_working_days
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 QUERY_CODE_LENGTH = 8
@@ -392,39 +393,74 @@ def _list(session: Session, query, count, page: int, page_size: int) -> tuple[li
     total = session.exec(count).one()
     rows = session.exec(query.offset((max(page, 1) - 1) * page_size).limit(page_size)).all()
     names = _unit_names(session, {r.unit_id for r in rows})
+    today = clock.today()
+    yellow_until = add_working_days(today, 1, session=session)
     return [{"id": r.id, "tracking_no": r.tracking_no, "kind": r.kind, "channel": r.channel,
              "title": r.title, "status": r.status, "unit": names.get(r.unit_id),
              "created_at": r.created_at, "respond_due": r.respond_due, "reply_due": r.reply_due,
+             "current_due": r.current_due, "card": cards.classify(r.current_due, today,
+                                                                  yellow_until),
              "deadline_estimated": r.deadline_estimated, "rating": r.rating} for r in rows], total
 
 
-def office_queue(session: Session, *, actor: Actor, statuses: list[str] | None = None,
-                 page: int = 1, page_size: int = 20) -> tuple[list[dict], int]:
-    """All reports for supervisors and discipline; those waiting for triage come first."""
-    if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE):
-        raise PermissionDenied()
-    waiting = case((col(Report.status).in_([Status.SUBMITTED, Status.RETURNED]), 0), else_=1)
-    query = select(Report).order_by(waiting, col(Report.created_at).desc(), col(Report.id).desc())
-    count = select(func.count()).select_from(Report)
+def _filtered(session: Session, query, count, *, statuses: list[str] | None,  # noqa: ANN001
+              card: str | None):
     if statuses:
         query = query.where(col(Report.status).in_(statuses))
         count = count.where(col(Report.status).in_(statuses))
+    if card:
+        condition = cards.condition(card, clock.today(), session=session)
+        query, count = query.where(condition), count.where(condition)
+    return query, count
+
+
+BY_DEADLINE = (col(Report.current_due).is_(None), Report.current_due, Report.id)
+
+
+def office_queue(session: Session, *, actor: Actor, statuses: list[str] | None = None,
+                 card: str | None = None, by_deadline: bool = False, page: int = 1,
+                 page_size: int = 20) -> tuple[list[dict], int]:
+    """All reports for supervisors and discipline; those waiting for triage come first
+    (or the most overdue first, `by_deadline`)."""
+    if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE):
+        raise PermissionDenied()
+    waiting = case((col(Report.status).in_([Status.SUBMITTED, Status.RETURNED]), 0), else_=1)
+    order = BY_DEADLINE if by_deadline else (waiting, col(Report.created_at).desc(),
+                                             col(Report.id).desc())
+    query, count = _filtered(session, select(Report).order_by(*order),
+                             select(func.count()).select_from(Report),
+                             statuses=statuses, card=card)
     return _list(session, query, count, page, page_size)
 
 
 def unit_queue(session: Session, *, actor: Actor, statuses: list[str] | None = None,
-               page: int = 1, page_size: int = 20) -> tuple[list[dict], int]:
+               card: str | None = None, by_deadline: bool = True, page: int = 1,
+               page_size: int = 20) -> tuple[list[dict], int]:
     """The reports assigned to the actor's unit, nearest deadline first."""
     if not actor.has(Role.UNIT) or actor.unit_id is None:
         raise PermissionDenied()
-    condition = Report.unit_id == actor.unit_id
-    query = select(Report).where(condition).order_by(
-        col(Report.reply_due).is_(None), Report.reply_due, Report.id)
-    count = select(func.count()).select_from(Report).where(condition)
-    if statuses:
-        query = query.where(col(Report.status).in_(statuses))
-        count = count.where(col(Report.status).in_(statuses))
+    mine = Report.unit_id == actor.unit_id
+    order = BY_DEADLINE if by_deadline else (col(Report.created_at).desc(), col(Report.id).desc())
+    query, count = _filtered(session, select(Report).where(mine).order_by(*order),
+                             select(func.count()).select_from(Report).where(mine),
+                             statuses=statuses, card=card)
     return _list(session, query, count, page, page_size)
+
+
+def card_counts(session: Session, *, actor: Actor) -> dict[str, int]:
+    """Red and yellow cards today over what the actor may see (the unit's own, or all)."""
+    today = clock.today()
+    result = {}
+    for which in (cards.RED, cards.YELLOW):
+        query = select(func.count()).select_from(Report).where(
+            col(Report.status).in_(list(WITH_UNIT)), cards.condition(which, today,
+                                                                      session=session))
+        if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE):
+            if not actor.has(Role.UNIT) or actor.unit_id is None:
+                raise PermissionDenied()
+            query = query.where(Report.unit_id == actor.unit_id)
+        result[which] = session.exec(query).one()
+    return result
 
 
 def my_reports(session: Session, *, actor: Actor, page: int = 1, page_size: int = 20

@@ -44,6 +44,8 @@ PAGES = (
              frozenset({Role.SUPERVISOR, Role.DISCIPLINE})),
     PageSpec("pages/intake_entry.py", "page.intake_entry", ":material/call:", "nav.reports",
              frozenset({Role.SUPERVISOR})),
+    PageSpec("pages/transfers.py", "page.transfers", ":material/gavel:", "nav.reports",
+             frozenset({Role.DISCIPLINE})),
     PageSpec("pages/unit_reports.py", "page.unit_reports", ":material/assignment:",
              "nav.reports", frozenset({Role.UNIT})),
     PageSpec("pages/report.py", "page.report", ":material/edit_note:", "nav.public", PUBLIC),

@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from portal import catalogue, report_flow, reports, units
+from portal import cards, catalogue, escalation, notice_doc, report_flow, reports, units
 from portal.errors import PortalError
 from portal.i18n import format_date, format_datetime
-from portal.report_types import Status
-from portal.roles import Actor
+from portal.report_types import WITH_UNIT, Status
+from portal.roles import Actor, Role
 from portal.ui import report_view
 from portal.ui.context import db, lang, show_error, tr
 from portal.ui.widgets import current_page, flash, pager
 
 PAGE_SIZE = 20
+CARD_MARK = {cards.RED: "🔴", cards.YELLOW: "🟡"}
 
 
 def queue(prefix: str, actor: Actor, list_fn) -> int | None:  # noqa: ANN001
@@ -20,17 +21,24 @@ def queue(prefix: str, actor: Actor, list_fn) -> int | None:  # noqa: ANN001
         counts = reports.status_counts(session, actor=actor)
     st.caption(tr("queue.counts") + "：" + "　".join(
         f"{report_view.status_label(s)} {counts[s]}" for s in Status if counts.get(s)))
-    statuses = st.multiselect(tr("queue.filter"), [s.value for s in Status],
-                              format_func=report_view.status_label, key=f"{prefix}_statuses",
-                              placeholder=tr("common.all"))
+    status_col, card_col, order_col = st.columns([3, 1, 1])
+    statuses = status_col.multiselect(tr("queue.filter"), [s.value for s in Status],
+                                      format_func=report_view.status_label,
+                                      key=f"{prefix}_statuses", placeholder=tr("common.all"))
+    card = card_col.selectbox(tr("card.filter"), [None, cards.RED, cards.YELLOW],
+                              format_func=lambda c: tr(f"card.{c}") if c else tr("common.all"),
+                              key=f"{prefix}_card")
+    by_deadline = order_col.toggle(tr("queue.by_deadline"), value=prefix == "unit",
+                                   key=f"{prefix}_by_deadline")
     with db() as session:
-        rows, total = list_fn(session, actor=actor, statuses=statuses or None,
-                              page=current_page(f"{prefix}_page"), page_size=PAGE_SIZE)
+        rows, total = list_fn(session, actor=actor, statuses=statuses or None, card=card,
+                              by_deadline=by_deadline, page=current_page(f"{prefix}_page"),
+                              page_size=PAGE_SIZE)
     if not rows:
         st.info(tr("queue.empty"))
         return None
     st.dataframe([row_for_table(r) for r in rows], hide_index=True, use_container_width=True)
-    if any(r["deadline_estimated"] and r["reply_due"] for r in rows):
+    if any(r["deadline_estimated"] and r["current_due"] for r in rows):
         st.caption(tr("queue.estimated_mark"))
     pager(total=total, page_size=PAGE_SIZE, key=f"{prefix}_page")
     by_id = {r["id"]: r for r in rows}
@@ -42,14 +50,14 @@ def row_for_table(r: dict) -> dict:
     def day(d) -> str:  # noqa: ANN001
         return format_date(d, lang()) if d else ""
 
-    return {tr("queue.col.no"): r["tracking_no"], tr("queue.col.kind"): tr(f"kind.{r['kind']}"),
+    card = f"{CARD_MARK[r['card']]} {tr('card.' + r['card'])}" if r.get("card") else ""
+    return {tr("card.col"): card, tr("queue.col.no"): r["tracking_no"], tr("queue.col.kind"): tr(f"kind.{r['kind']}"),
             tr("queue.col.title"): r["title"],
             tr("queue.col.status"): report_view.status_label(r["status"]),
             tr("queue.col.unit"): r["unit"] or "",
             tr("queue.col.created"): format_datetime(r["created_at"], lang()),
-            tr("queue.col.respond_due"): day(r["respond_due"]),
-            tr("queue.col.reply_due"): day(r["reply_due"]) + ("*" if r["deadline_estimated"]
-                                                               and r["reply_due"] else ""),
+            tr("queue.col.current_due"): day(r["current_due"]) + (
+                "*" if r["deadline_estimated"] and r["current_due"] else ""),
             tr("queue.col.channel"): tr(f"channel.{r['channel']}")}
 
 
@@ -65,8 +73,70 @@ def detail(prefix: str, actor: Actor, report_id: int) -> None:
     report_view.details(view)
     _attachments(prefix, actor, view)
     report_view.timeline(view)
+    notices(prefix, actor, view)
     for action in report_flow.allowed_actions(view.status, actor):
         _ACTIONS[action](prefix, actor, view)
+
+
+def notice_table(rows: list[dict]) -> None:
+    def state(n: dict) -> str:
+        if n["withdrawn"]:
+            return tr("notice.state.withdrawn")
+        if n["kind"] == "transfer":
+            return tr("notice.state.transferred")
+        return tr({None: "notice.state.pending", True: "notice.state.complied",
+                   False: "notice.state.missed"}[n["complied"]])
+
+    st.dataframe([{tr("notice.col.number"): n["number"],
+                   tr("notice.col.kind"): tr(f"notice.kind.{n['kind']}"),
+                   tr("notice.col.report"): f"{n['tracking_no']} {n['report_title']}",
+                   tr("notice.col.unit"): n["unit"],
+                   tr("notice.col.issued"): format_date(n["issued_on"], lang()),
+                   tr("notice.col.overdue"): n["overdue_days"],
+                   tr("notice.col.deadline"): format_date(n["deadline"], lang())
+                   if n["deadline"] else "—",
+                   tr("notice.col.state"): state(n)} for n in rows],
+                 hide_index=True, use_container_width=True)
+
+
+def notice_downloads(prefix: str, rows: list[dict]) -> None:
+    for n in rows:
+        if not n["withdrawn"]:
+            st.download_button(tr("notice.download", number=n["number"]),
+                               data=notice_doc.render(n), file_name=f"{n['number']}.docx",
+                               mime=notice_doc.MIME, key=f"{prefix}_notice_{n['id']}")
+
+
+def notices(prefix: str, actor: Actor, view: reports.ReportView) -> None:
+    """The report's notices; supervisors issue the next rung or withdraw one here."""
+    with db() as session:
+        rows = escalation.notices_for_report(session, actor=actor, report_id=view.id)
+        next_kind = escalation.next_rung(session, view.id)
+    st.markdown(f"**{tr('notice.section')}**")
+    if rows:
+        notice_table(rows)
+        notice_downloads(prefix, rows)
+    else:
+        st.caption(tr("notice.none"))
+    if not actor.has(Role.SUPERVISOR):
+        return
+    if view.status in WITH_UNIT and next_kind:
+        kind = tr(f"notice.kind.{next_kind}")
+        with st.form(f"{prefix}_issue_{view.id}", clear_on_submit=True):
+            reason = st.text_input(tr("notice.issue_reason"), key=f"{prefix}_issue_reason")
+            if st.form_submit_button(tr("notice.issue", kind=kind)):
+                _run(lambda s: escalation.issue_by_hand(s, actor=actor, report_id=view.id,
+                                                        reason=reason))
+    live = {n["id"]: n for n in rows if not n["withdrawn"]}
+    if live:
+        with st.form(f"{prefix}_withdraw_{view.id}", clear_on_submit=True):
+            chosen = st.selectbox(tr("notice.withdraw_pick"), list(live),
+                                  format_func=lambda i: live[i]["number"],
+                                  key=f"{prefix}_withdraw_pick")
+            reason = st.text_input(tr("notice.withdraw_reason"), key=f"{prefix}_withdraw_reason")
+            if st.form_submit_button(tr("notice.withdraw")):
+                _run(lambda s: escalation.withdraw(s, actor=actor, notice_id=chosen,
+                                                   reason=reason))
 
 
 def _attachments(prefix: str, actor: Actor, view: reports.ReportView) -> None:

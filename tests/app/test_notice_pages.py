@@ -1,0 +1,87 @@
+"""Notices and cards on the pages, driven through AppTest."""
+
+from datetime import date
+
+import pytest
+
+from portal import escalation, report_flow, reports
+from portal.db import make_engine, session_scope
+from portal.models import Report
+from portal.users import load_actor
+from tests.app.conftest import texts
+from tests.factories import unit_id
+from tests.services.test_reports import valid_input
+
+
+@pytest.fixture
+def demo_session(demo_db_url):
+    engine = make_engine(demo_db_url)
+    with session_scope(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def assigned(session, title, unit="区发改局"):
+    filed = reports.file_report(session, actor=None, data=valid_input(title=title))
+    report_flow.assign(session, actor=load_actor(session, username="supervisor"),
+                       report_id=filed.report_id, unit_id=unit_id(session, unit),
+                       category_number=None)
+    return filed
+
+
+def make_overdue(session, report_id):
+    report = session.get(Report, report_id)
+    report.current_due = date(2026, 1, 5)
+    session.add(report)
+    session.commit()
+
+
+def test_supervisor_issues_a_reminder_by_hand_on_the_report(open_page, demo_session):
+    filed = assigned(demo_session, "逾期未响应的件")
+    app = open_page("pages/intake.py", "supervisor")
+    app.selectbox(key="intake_pick").set_value(filed.report_id).run()
+    assert "暂无督办通知。" in texts(app)
+    app.text_input(key="intake_issue_reason").input("企业多次来电催问")
+    next(b for b in app.button if b.label == "发出提醒单").click().run()
+    assert not app.exception
+    content = texts(app)
+    assert "操作已完成。" in content and "提醒〔" in content and "待落实" in content
+    assert any(b.label.startswith("下载 提醒〔") for b in app.get("download_button"))
+
+
+def test_unit_home_lists_its_notices_and_cards(open_page, demo_session):
+    filed = assigned(demo_session, "被督办的件")
+    supervisor = load_actor(demo_session, username="supervisor")
+    escalation.issue_by_hand(demo_session, actor=supervisor, report_id=filed.report_id,
+                             reason="超期未办")
+    app = open_page("pages/home.py", "unit_fgj")
+    assert not app.exception
+    content = texts(app)
+    assert "本单位收到的督办通知" in content and "被督办的件" in content
+    assert "本单位红牌" in content
+    other = open_page("pages/home.py", "unit_zjj")
+    assert "被督办的件" not in texts(other)
+
+
+def test_unit_queue_filters_red_cards(open_page, demo_session):
+    late = assigned(demo_session, "已经超期的件")
+    make_overdue(demo_session, late.report_id)
+    assigned(demo_session, "尚未到期的件")
+    app = open_page("pages/unit_reports.py", "unit_fgj")
+    app.selectbox(key="unit_card").set_value("red").run()
+    content = texts(app)
+    assert "已经超期的件" in content and "尚未到期的件" not in content and "🔴 红牌" in content
+
+
+def test_discipline_inbox_holds_the_transfer_letter(open_page, demo_session):
+    filed = assigned(demo_session, "层层督办仍未办结的件", unit="区住建局")
+    supervisor = load_actor(demo_session, username="supervisor")
+    for reason in ("提醒", "催办", "督办", "移交"):
+        escalation.issue_by_hand(demo_session, actor=supervisor, report_id=filed.report_id,
+                                 reason=reason)
+    app = open_page("pages/transfers.py", "discipline")
+    assert not app.exception
+    content = texts(app)
+    assert "层层督办仍未办结的件" in content and "移交〔" in content
+    refused = open_page("pages/transfers.py", "unit_zjj")
+    assert "您的账号没有访问本页面的权限。" in texts(refused)

@@ -1,0 +1,41 @@
+"""The command line on a fresh demo database of its own."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal import clock
+from portal.cli import main
+
+
+@pytest.fixture
+def demo_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    assert main(["setup"]) == 0  # migrate, and demo data on a brand-new database
+
+
+def test_setup_loads_the_demo_only_once(demo_database, capsys):
+    capsys.readouterr()
+    assert main(["setup"]) == 0
+    assert "首次运行" not in capsys.readouterr().out
+
+
+def test_escalate_on_the_demo_issues_notices_once_per_day(demo_database, capsys):
+    later = (clock.today() + timedelta(days=10)).isoformat()
+    capsys.readouterr()
+    assert main(["escalate", "--today", later, "--dry-run"]) == 0
+    planned = capsys.readouterr().out
+    assert "试运行" in planned and "提醒单" in planned
+    assert main(["escalate", "--today", later]) == 0
+    first = capsys.readouterr().out
+    assert "提醒〔" in first and "发出 0 份通知" not in first
+    assert main(["escalate", "--today", later]) == 0
+    assert "发出 0 份通知" in capsys.readouterr().out
+
+
+def test_create_admin_generates_a_password_shown_once(demo_database, capsys):
+    assert main(["create-admin", "ops_admin", "--generate"]) == 0
+    out = capsys.readouterr().out
+    assert "已创建管理员 ops_admin" in out and "初始密码（只显示这一次）" in out
+    assert main(["create-admin", "ops_admin", "--generate"]) == 1
+    assert "用户名 ops_admin 已被使用。" in capsys.readouterr().err
