@@ -4,8 +4,9 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import date
 
-from portal import catalogue, demo, migrate, users
+from portal import catalogue, clock, demo, escalation, migrate, users, workdays
 from portal.db import make_engine, session_scope
 from portal.errors import PortalError
 from portal.i18n import t
@@ -83,12 +84,6 @@ def _catalogue(args: argparse.Namespace) -> int:
 
 
 def _escalate(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from portal import clock, escalation
-
-    from portal import workdays
-
     try:
         today = date.fromisoformat(args.today) if args.today else clock.today()
     except ValueError:
