@@ -206,3 +206,66 @@ class Notice(SQLModel, table=True):
     withdrawn: bool = False
     withdrawn_reason: str = ""
     withdrawn_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class SelfcheckCampaign(SQLModel, table=True):
+    """A quarter's self-check (e.g. 2026年第一季度) with its due date."""
+
+    __tablename__ = "selfcheck_campaigns"
+    __table_args__ = (UniqueConstraint("year", "quarter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    quarter: int
+    due_date: date
+    due_estimated: bool = False
+    opened_at: NaiveDatetime = Field(default_factory=now)
+    opened_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class SelfcheckCampaignUnit(SQLModel, table=True):
+    """A unit that must report in a campaign."""
+
+    __tablename__ = "selfcheck_campaign_units"
+
+    campaign_id: int = Field(foreign_key="selfcheck_campaigns.id", primary_key=True)
+    unit_id: int = Field(foreign_key="units.id", primary_key=True)
+
+
+class SelfcheckForm(SQLModel, table=True):
+    """One unit's form in one campaign; `version` refuses silent overwrites."""
+
+    __tablename__ = "selfcheck_forms"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="selfcheck_campaigns.id")
+    unit_id: int = Field(foreign_key="units.id", index=True)
+    status: str = Field(max_length=16)
+    version: int = 1
+    submitted_at: NaiveDatetime | None = None
+    late: bool = False
+    reviewed_at: NaiveDatetime | None = None
+    reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    review_comment: str = ""
+    updated_at: NaiveDatetime = Field(default_factory=now)
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class SelfcheckRow(SQLModel, table=True):
+    """One category of one form: the four lists (problem, risk, measure, responsibility)."""
+
+    __tablename__ = "selfcheck_rows"
+    __table_args__ = (UniqueConstraint("form_id", "category_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: int = Field(foreign_key="selfcheck_forms.id", index=True)
+    category_number: int
+    has_problem: bool | None = None
+    description: str = ""
+    risk: str = ""
+    measure: str = ""
+    person: str = Field(default="", max_length=40)
+    deadline: date | None = None
+    progress: str = Field(default="open", max_length=16)
+    carried_from_id: int | None = Field(default=None, foreign_key="selfcheck_rows.id")

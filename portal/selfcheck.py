@@ -1,0 +1,447 @@
+"""Quarterly self-checks (seeds 000, 001, 004): each unit checks itself against the 32
+categories and keeps the four lists (problem, risk, measure, responsibility) per category.
+
+draft -> submitted (locked) -> accepted, or -> returned (editable again) -> submitted …
+Open rectifications of the previous quarter's accepted form are carried into the next form.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from portal import audit, clock, workdays
+from portal.catalogue import list_categories
+from portal.errors import NotFound, PermissionDenied, PortalError, ValidationError
+from portal.models import (
+    SelfcheckCampaign,
+    SelfcheckCampaignUnit,
+    SelfcheckForm,
+    SelfcheckRow,
+    Unit,
+)
+from portal.roles import Actor, Role
+
+DRAFT, SUBMITTED, ACCEPTED, RETURNED = "draft", "submitted", "accepted", "returned"
+EDITABLE = (DRAFT, RETURNED)
+PROGRESS = ("open", "in_progress", "done")  # 未整改 / 整改中 / 已整改
+DUE_WORKING_DAYS = 10
+TEXT_LIMIT = 1000
+
+
+class EditConflict(PortalError):
+    """Someone else saved the form since it was loaded; nothing was overwritten."""
+
+
+class FormIncomplete(PortalError):
+    """Rows that stop a submission: {category number: [missing field, …]}."""
+
+    def __init__(self, missing: dict[int, list[str]]) -> None:
+        super().__init__("error.selfcheck_incomplete",
+                         rows="、".join(str(n) for n in sorted(missing)))
+        self.missing = missing
+
+
+@dataclass
+class RowInput:
+    category_number: int
+    has_problem: bool | None = None
+    description: str = ""
+    risk: str = ""
+    measure: str = ""
+    person: str = ""
+    deadline: date | None = None
+    progress: str = "open"
+
+
+def campaign_name(year: int, quarter: int) -> str:
+    return f"{year}年第{'一二三四'[quarter - 1]}季度"
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    return date(year, quarter * 3 - 2, 1)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    if quarter == 4:
+        return date(year, 12, 31)
+    return date(year, quarter * 3 + 1, 1) - timedelta(days=1)
+
+
+def default_due(session: Session, year: int, quarter: int) -> tuple[date, bool]:
+    """The 10th working day after the quarter ends, and whether that rests on the fallback."""
+    due = workdays.add_working_days(quarter_end(year, quarter), DUE_WORKING_DAYS, session=session)
+    return due, not workdays.is_official(due.year, session=session)
+
+
+# ---- campaigns ---------------------------------------------------------------------------
+
+def _require_office(actor: Actor) -> None:
+    if not actor.has(Role.SUPERVISOR):
+        raise PermissionDenied()
+
+
+def open_campaign(session: Session, *, actor: Actor, year: int, quarter: int,
+                  due_date: date | None = None, unit_ids: list[int] | None = None
+                  ) -> SelfcheckCampaign:
+    """Open a quarter for the given units (default: every active unit)."""
+    _require_office(actor)
+    if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
+        raise ValidationError("error.selfcheck_quarter", field="quarter")
+    if session.exec(select(SelfcheckCampaign.id).where(
+            SelfcheckCampaign.year == year, SelfcheckCampaign.quarter == quarter)).first():
+        raise ValidationError("error.selfcheck_campaign_exists", name=campaign_name(year, quarter))
+    estimated = False
+    if due_date is None:
+        due_date, estimated = default_due(session, year, quarter)
+    if due_date < quarter_start(year, quarter):
+        raise ValidationError("error.selfcheck_due_too_early", field="due_date")
+    if unit_ids is None:
+        unit_ids = list(session.exec(select(Unit.id).where(col(Unit.active).is_(True))))
+    if not unit_ids:
+        raise ValidationError("error.selfcheck_no_units", field="units")
+    campaign = SelfcheckCampaign(year=year, quarter=quarter, due_date=due_date,
+                                 due_estimated=estimated, opened_by_id=actor.user_id)
+    session.add(campaign)
+    session.flush()
+    for unit_id in sorted(set(unit_ids)):
+        session.add(SelfcheckCampaignUnit(campaign_id=campaign.id, unit_id=unit_id))
+    audit.record(session, actor=actor, action="selfcheck.open", entity="campaign",
+                 entity_id=campaign.id, detail=campaign_name(year, quarter))
+    session.commit()
+    return campaign
+
+
+def open_next_campaign(session: Session, *, actor: Actor) -> SelfcheckCampaign:
+    """One click: the quarter after the newest campaign (or the current quarter)."""
+    _require_office(actor)
+    latest = session.exec(select(SelfcheckCampaign).order_by(
+        col(SelfcheckCampaign.year).desc(), col(SelfcheckCampaign.quarter).desc())).first()
+    if latest is None:
+        today = clock.today()
+        year, quarter = today.year, (today.month - 1) // 3 + 1
+    else:
+        year, quarter = (latest.year + 1, 1) if latest.quarter == 4 else (latest.year,
+                                                                            latest.quarter + 1)
+    return open_campaign(session, actor=actor, year=year, quarter=quarter)
+
+
+def list_campaigns(session: Session) -> list[dict]:
+    rows = session.exec(select(SelfcheckCampaign).order_by(
+        col(SelfcheckCampaign.year).desc(), col(SelfcheckCampaign.quarter).desc())).all()
+    return [{"id": c.id, "name": campaign_name(c.year, c.quarter), "year": c.year,
+             "quarter": c.quarter, "due_date": c.due_date, "due_estimated": c.due_estimated}
+            for c in rows]
+
+
+def _campaign(session: Session, campaign_id: int) -> SelfcheckCampaign:
+    campaign = session.get(SelfcheckCampaign, campaign_id)
+    if campaign is None:
+        raise NotFound()
+    return campaign
+
+
+def campaigns_for_unit(session: Session, *, actor: Actor) -> list[dict]:
+    """The campaigns the actor's unit must report in, newest first."""
+    if not actor.has(Role.UNIT) or actor.unit_id is None:
+        raise PermissionDenied()
+    mine = set(session.exec(select(SelfcheckCampaignUnit.campaign_id).where(
+        SelfcheckCampaignUnit.unit_id == actor.unit_id)))
+    return [c for c in list_campaigns(session) if c["id"] in mine]
+
+
+# ---- the unit's form ---------------------------------------------------------------------
+
+def _previous_open_rows(session: Session, campaign: SelfcheckCampaign,
+                        unit_id: int) -> dict[int, SelfcheckRow]:
+    """Rows not yet 已整改 in the unit's latest accepted form before this campaign."""
+    earlier = (SelfcheckCampaign.year * 10 + SelfcheckCampaign.quarter) < (
+        campaign.year * 10 + campaign.quarter)
+    form = session.exec(
+        select(SelfcheckForm).join(SelfcheckCampaign,
+                                   col(SelfcheckCampaign.id) == SelfcheckForm.campaign_id)
+        .where(SelfcheckForm.unit_id == unit_id, SelfcheckForm.status == ACCEPTED, earlier)
+        .order_by(col(SelfcheckCampaign.year).desc(), col(SelfcheckCampaign.quarter).desc())
+    ).first()
+    if form is None:
+        return {}
+    rows = session.exec(select(SelfcheckRow).where(
+        SelfcheckRow.form_id == form.id, col(SelfcheckRow.has_problem).is_(True),
+        SelfcheckRow.progress != "done")).all()
+    return {r.category_number: r for r in rows}
+
+
+def open_form(session: Session, *, actor: Actor, campaign_id: int) -> SelfcheckForm:
+    """The unit's form of the campaign, created on first opening with carried-over rows."""
+    if not actor.has(Role.UNIT) or actor.unit_id is None:
+        raise PermissionDenied()
+    campaign = _campaign(session, campaign_id)
+    if session.get(SelfcheckCampaignUnit, (campaign.id, actor.unit_id)) is None:
+        raise NotFound("error.selfcheck_not_required")
+    form = session.exec(select(SelfcheckForm).where(
+        SelfcheckForm.campaign_id == campaign.id, SelfcheckForm.unit_id == actor.unit_id)).first()
+    if form is not None:
+        return form
+    form = SelfcheckForm(campaign_id=campaign.id, unit_id=actor.unit_id, status=DRAFT,
+                         updated_by_id=actor.user_id)
+    session.add(form)
+    session.flush()
+    carried = _previous_open_rows(session, campaign, actor.unit_id)
+    for entry in list_categories(session, year=campaign.year):
+        old = carried.get(entry.number)
+        if old is None:
+            session.add(SelfcheckRow(form_id=form.id, category_number=entry.number))
+        else:
+            session.add(SelfcheckRow(
+                form_id=form.id, category_number=entry.number, has_problem=True,
+                description=old.description, risk=old.risk, measure=old.measure,
+                person=old.person, deadline=old.deadline, progress=old.progress,
+                carried_from_id=old.id))
+    session.commit()
+    return form
+
+
+def _readable_form(session: Session, actor: Actor, form_id: int) -> SelfcheckForm:
+    form = session.get(SelfcheckForm, form_id)
+    if form is None:
+        raise NotFound()
+    if actor.has(Role.SUPERVISOR, Role.DISCIPLINE):
+        return form
+    if actor.has(Role.UNIT) and actor.unit_id == form.unit_id:
+        return form
+    raise NotFound()  # never hint that another unit's form exists
+
+
+def form_view(session: Session, *, actor: Actor, form_id: int) -> dict:
+    """The form with its 32 rows in catalogue order, areas and carried-over history."""
+    form = _readable_form(session, actor, form_id)
+    campaign = _campaign(session, form.campaign_id)
+    entries = {e.number: e for e in list_categories(session, year=campaign.year)}
+    rows = session.exec(select(SelfcheckRow).where(SelfcheckRow.form_id == form.id)
+                        .order_by(SelfcheckRow.category_number)).all()
+    history = _history(session, [r.carried_from_id for r in rows if r.carried_from_id])
+    return {
+        "id": form.id, "status": form.status, "version": form.version, "late": form.late,
+        "submitted_at": form.submitted_at, "review_comment": form.review_comment,
+        "campaign": campaign_name(campaign.year, campaign.quarter), "campaign_id": campaign.id,
+        "due_date": campaign.due_date, "due_estimated": campaign.due_estimated,
+        "unit": session.get(Unit, form.unit_id).name,
+        "rows": [{"category_number": r.category_number,
+                  "area": entries[r.category_number].area if r.category_number in entries
+                  else "", "category": entries[r.category_number].text
+                  if r.category_number in entries else "",
+                  "has_problem": r.has_problem, "description": r.description, "risk": r.risk,
+                  "measure": r.measure, "person": r.person, "deadline": r.deadline,
+                  "progress": r.progress, "carried": r.carried_from_id is not None,
+                  "history": history.get(r.carried_from_id, "")} for r in rows],
+    }
+
+
+def _history(session: Session, row_ids: list[int]) -> dict[int, str]:
+    """For each carried-over source row: the campaign it came from."""
+    if not row_ids:
+        return {}
+    found = session.exec(
+        select(SelfcheckRow.id, SelfcheckCampaign.year, SelfcheckCampaign.quarter)
+        .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
+        .join(SelfcheckCampaign, col(SelfcheckCampaign.id) == SelfcheckForm.campaign_id)
+        .where(col(SelfcheckRow.id).in_(row_ids))).all()
+    return {i: campaign_name(y, q) for i, y, q in found}
+
+
+def _clean(row: RowInput) -> RowInput:
+    for name in ("description", "risk", "measure"):
+        value = (getattr(row, name) or "").strip()
+        if len(value) > TEXT_LIMIT:
+            raise ValidationError("error.selfcheck_text_too_long", field=name,
+                                  row=row.category_number, max=TEXT_LIMIT)
+        setattr(row, name, value)
+    row.person = (row.person or "").strip()
+    if len(row.person) > 40:
+        raise ValidationError("error.selfcheck_person_too_long", row=row.category_number)
+    if row.progress not in PROGRESS:
+        row.progress = "open"
+    return row
+
+
+def missing_fields(row: RowInput) -> list[str]:
+    """What a row lacks for submission: an answer, and for 存在 the four lists' essentials."""
+    if row.has_problem is None:
+        return ["has_problem"]
+    if not row.has_problem:
+        return []
+    return [name for name in ("description", "measure", "person", "deadline")
+            if not getattr(row, name)]
+
+
+def _write(session: Session, actor: Actor, form_id: int, version: int,
+           rows: list[RowInput]) -> SelfcheckForm:
+    if not actor.has(Role.UNIT) or actor.unit_id is None:
+        raise PermissionDenied()
+    form = session.exec(select(SelfcheckForm).where(SelfcheckForm.id == form_id)
+                        .with_for_update()).first()
+    if form is None or form.unit_id != actor.unit_id:
+        raise NotFound()
+    if form.status not in EDITABLE:
+        raise ValidationError("error.selfcheck_locked")
+    if form.version != version:
+        raise EditConflict("error.selfcheck_conflict")
+    stored = {r.category_number: r for r in session.exec(
+        select(SelfcheckRow).where(SelfcheckRow.form_id == form.id))}
+    for given in rows:
+        row = stored.get(given.category_number)
+        if row is None:
+            continue
+        given = _clean(given)
+        row.has_problem, row.description, row.risk = (given.has_problem, given.description,
+                                                      given.risk)
+        row.measure, row.person, row.deadline, row.progress = (given.measure, given.person,
+                                                               given.deadline, given.progress)
+        session.add(row)
+    form.version += 1
+    form.updated_at, form.updated_by_id = clock.now(), actor.user_id
+    session.add(form)
+    return form
+
+
+def save_draft(session: Session, *, actor: Actor, form_id: int, version: int,
+               rows: list[RowInput]) -> SelfcheckForm:
+    """Save whatever is there; refused if someone saved since `version` was loaded."""
+    form = _write(session, actor, form_id, version, rows)
+    session.commit()
+    return form
+
+
+def submit(session: Session, *, actor: Actor, form_id: int, version: int,
+           rows: list[RowInput]) -> SelfcheckForm:
+    """Save and lock the form; every row must be complete. Late submissions are flagged."""
+    missing = {r.category_number: missing_fields(r) for r in rows}
+    missing = {n: m for n, m in missing.items() if m}
+    if missing:
+        raise FormIncomplete(missing)
+    form = _write(session, actor, form_id, version, rows)
+    campaign = _campaign(session, form.campaign_id)
+    now = clock.now()
+    form.status, form.submitted_at = SUBMITTED, now
+    form.late = now.date() > campaign.due_date
+    form.review_comment = ""
+    session.add(form)
+    audit.record(session, actor=actor, action="selfcheck.submit", entity="selfcheck_form",
+                 entity_id=form.id, detail="late" if form.late else "")
+    session.commit()
+    return form
+
+
+def _review(session: Session, actor: Actor, form_id: int) -> SelfcheckForm:
+    _require_office(actor)
+    form = session.get(SelfcheckForm, form_id)
+    if form is None:
+        raise NotFound()
+    if form.status != SUBMITTED:
+        raise ValidationError("error.selfcheck_not_submitted")
+    return form
+
+
+def accept(session: Session, *, actor: Actor, form_id: int) -> SelfcheckForm:
+    form = _review(session, actor, form_id)
+    form.status, form.reviewed_at, form.reviewed_by_id = ACCEPTED, clock.now(), actor.user_id
+    session.add(form)
+    audit.record(session, actor=actor, action="selfcheck.accept", entity="selfcheck_form",
+                 entity_id=form.id)
+    session.commit()
+    return form
+
+
+def return_form(session: Session, *, actor: Actor, form_id: int, comment: str
+                ) -> SelfcheckForm:
+    """Send a submitted form back to the unit with a comment; it becomes editable again."""
+    if not comment.strip():
+        raise ValidationError("error.selfcheck_comment_required", field="comment")
+    form = _review(session, actor, form_id)
+    form.status, form.review_comment = RETURNED, comment.strip()
+    form.reviewed_at, form.reviewed_by_id = clock.now(), actor.user_id
+    form.version += 1
+    session.add(form)
+    audit.record(session, actor=actor, action="selfcheck.return", entity="selfcheck_form",
+                 entity_id=form.id, detail=comment.strip()[:200])
+    session.commit()
+    return form
+
+
+# ---- review: completion and summary ------------------------------------------------------
+
+def completion(session: Session, *, actor: Actor, campaign_id: int) -> list[dict]:
+    """Per required unit: status, submission time, problems found, open rectifications."""
+    if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE):
+        raise PermissionDenied()
+    campaign = _campaign(session, campaign_id)
+    problems = func.sum(case((col(SelfcheckRow.has_problem).is_(True), 1), else_=0))
+    open_rows = func.sum(case((col(SelfcheckRow.has_problem).is_(True)
+                               & (SelfcheckRow.progress != "done"), 1), else_=0))
+    counts = {form_id: (p or 0, o or 0) for form_id, p, o in session.exec(
+        select(SelfcheckRow.form_id, problems, open_rows)
+        .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
+        .where(SelfcheckForm.campaign_id == campaign.id).group_by(SelfcheckRow.form_id))}
+    rows = session.exec(
+        select(Unit, SelfcheckForm)
+        .join(SelfcheckCampaignUnit, col(SelfcheckCampaignUnit.unit_id) == Unit.id)
+        .join(SelfcheckForm, (col(SelfcheckForm.unit_id) == Unit.id)
+              & (col(SelfcheckForm.campaign_id) == campaign.id), isouter=True)
+        .where(SelfcheckCampaignUnit.campaign_id == campaign.id)
+        .order_by(Unit.sort_order, Unit.id)).all()
+    result = []
+    for unit, form in rows:
+        if form is None:
+            state = "missing"
+        elif form.status == SUBMITTED and form.late:
+            state = "late"
+        else:
+            state = form.status
+        found, still_open = counts.get(form.id, (0, 0)) if form else (0, 0)
+        result.append({"unit": unit.name, "unit_id": unit.id, "form_id": form.id if form else None,
+                       "state": state, "submitted_at": form.submitted_at if form else None,
+                       "late": bool(form and form.late), "problems": found,
+                       "open": still_open,
+                       "waiting": form is None or form.status in EDITABLE})
+    return result
+
+
+def summary(session: Session, *, actor: Actor, campaign_id: int) -> dict:
+    """Problems found per category and area, rectification progress, and the previous quarter."""
+    if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE):
+        raise PermissionDenied()
+    campaign = _campaign(session, campaign_id)
+    entries = {e.number: e for e in list_categories(session, year=campaign.year)}
+
+    def per_category(target: SelfcheckCampaign | None) -> dict[int, int]:
+        if target is None:
+            return {}
+        return dict(session.exec(
+            select(SelfcheckRow.category_number, func.count())
+            .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
+            .where(SelfcheckForm.campaign_id == target.id,
+                   col(SelfcheckRow.has_problem).is_(True))
+            .group_by(SelfcheckRow.category_number)).all())
+
+    previous = session.exec(select(SelfcheckCampaign).where(
+        (SelfcheckCampaign.year * 10 + SelfcheckCampaign.quarter)
+        < campaign.year * 10 + campaign.quarter)
+        .order_by(col(SelfcheckCampaign.year).desc(), col(SelfcheckCampaign.quarter).desc())
+    ).first()
+    now_counts, before_counts = per_category(campaign), per_category(previous)
+    progress = dict(session.exec(
+        select(SelfcheckRow.progress, func.count())
+        .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
+        .where(SelfcheckForm.campaign_id == campaign.id, col(SelfcheckRow.has_problem).is_(True))
+        .group_by(SelfcheckRow.progress)).all())
+    categories = [{"number": n, "area": e.area, "text": e.text, "count": now_counts.get(n, 0),
+                   "previous": before_counts.get(n, 0)} for n, e in entries.items()]
+    areas: dict[str, dict] = {}
+    for c in categories:
+        area = areas.setdefault(c["area"], {"area": c["area"], "count": 0, "previous": 0})
+        area["count"] += c["count"]
+        area["previous"] += c["previous"]
+    return {"categories": categories, "areas": list(areas.values()),
+            "progress": {p: progress.get(p, 0) for p in PROGRESS},
+            "previous": campaign_name(previous.year, previous.quarter) if previous else None}
