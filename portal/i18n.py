@@ -288,7 +288,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # quarterly self-check
     "page.selfcheck": ("季度自查", "Quarterly self-check"),
     "page.selfcheck_review": ("自查审核", "Self-check review"),
-    "nav.selfcheck": ("季度自查", "Self-checks"),
+    "nav.selfcheck": ("自查工作", "Self-check work"),
     "selfcheck.campaign": ("自查季度", "Quarter"),
     "selfcheck.none": ("暂无需要填报的季度自查。", "No self-check to fill."),
     "selfcheck.due": ("截止日期：{due}", "Due: {due}"),

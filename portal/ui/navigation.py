@@ -48,6 +48,10 @@ PAGES = (
              frozenset({Role.DISCIPLINE})),
     PageSpec("pages/unit_reports.py", "page.unit_reports", ":material/assignment:",
              "nav.reports", frozenset({Role.UNIT})),
+    PageSpec("pages/selfcheck.py", "page.selfcheck", ":material/fact_check:", "nav.selfcheck",
+             frozenset({Role.UNIT})),
+    PageSpec("pages/selfcheck_review.py", "page.selfcheck_review", ":material/rule:",
+             "nav.selfcheck", frozenset({Role.SUPERVISOR, Role.DISCIPLINE})),
     PageSpec("pages/report.py", "page.report", ":material/edit_note:", "nav.public", PUBLIC),
     PageSpec("pages/track.py", "page.track", ":material/search:", "nav.public", PUBLIC),
     PageSpec("pages/board.py", "page.board", ":material/leaderboard:", "nav.public", PUBLIC),
@@ -63,7 +67,7 @@ PAGES = (
              ADMIN),
 )
 
-SECTION_ORDER = ("nav.account", "nav.reports", "nav.public", "nav.admin")
+SECTION_ORDER = ("nav.account", "nav.reports", "nav.selfcheck", "nav.public", "nav.admin")
 
 
 def visible_pages(actor: Actor | None) -> list[PageSpec]:

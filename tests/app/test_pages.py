@@ -7,14 +7,17 @@ from tests.app.conftest import texts
 PROTECTED = ["pages/home.py", "pages/account.py", "pages/admin_users.py", "pages/admin_units.py",
              "pages/admin_catalogue.py", "pages/admin_calendar.py", "pages/admin_audit.py",
              "pages/intake.py", "pages/intake_entry.py", "pages/unit_reports.py",
-             "pages/my_reports.py", "pages/transfers.py"]
+             "pages/my_reports.py", "pages/transfers.py", "pages/selfcheck.py",
+             "pages/selfcheck_review.py"]
 ADMIN_ONLY = ["pages/admin_users.py", "pages/admin_units.py", "pages/admin_catalogue.py",
               "pages/admin_calendar.py", "pages/admin_audit.py"]
 ROLE_ONLY = {"pages/intake.py": ["unit_fgj", "company", "admin"],
              "pages/intake_entry.py": ["discipline", "unit_fgj", "company", "admin"],
              "pages/unit_reports.py": ["supervisor", "discipline", "company", "admin"],
              "pages/my_reports.py": ["supervisor", "discipline", "unit_fgj", "admin"],
-             "pages/transfers.py": ["supervisor", "unit_fgj", "company", "admin"]}
+             "pages/transfers.py": ["supervisor", "unit_fgj", "company", "admin"],
+             "pages/selfcheck.py": ["supervisor", "discipline", "company", "admin"],
+             "pages/selfcheck_review.py": ["unit_fgj", "company", "admin"]}
 NON_ADMINS = ["supervisor", "discipline", "unit_fgj", "company"]
 
 

@@ -9,13 +9,14 @@ pytestmark = pytest.mark.browser
 
 NAV = "[data-testid='stSidebarNav']"
 ADMIN_PAGES = ["用户管理", "单位管理", "问题分类目录", "工作日历与时限", "操作日志"]
-ROLE_PAGES = {"supervisor": ["受理分办", "代录来电来信"], "discipline": ["受理分办", "移交函收件箱"],
-              "unit_fgj": ["本单位承办件"], "unit_zjj": ["本单位承办件"],
+ROLE_PAGES = {"supervisor": ["受理分办", "代录来电来信", "自查审核"],
+              "discipline": ["受理分办", "移交函收件箱", "自查审核"],
+              "unit_fgj": ["本单位承办件", "季度自查"], "unit_zjj": ["本单位承办件", "季度自查"],
               "company": ["我的反映"], "admin": []}
 ALL_ROLE_PAGES = {title for titles in ROLE_PAGES.values() for title in titles}
 PROTECTED_URLS = ["home", "account", "admin_users", "admin_units", "admin_catalogue",
                   "admin_calendar", "admin_audit", "intake", "intake_entry", "unit_reports",
-                  "my_reports", "transfers"]
+                  "my_reports", "transfers", "selfcheck", "selfcheck_review"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,72 @@
+import streamlit as st
+
+from portal import selfcheck, selfcheck_excel
+from portal.errors import PortalError
+from portal.i18n import format_date
+from portal.roles import Role
+from portal.ui import selfcheck_table
+from portal.ui.context import db, lang, show_error, tr
+from portal.ui.guard import require_login
+from portal.ui.widgets import flash, show_flash
+
+me = require_login(Role.UNIT)
+
+st.title(f"{tr('page.selfcheck')}（{me.unit_name}）")
+show_flash()
+if message := st.session_state.pop("_selfcheck_conflict", None):
+    st.error(message)
+with db() as session:
+    campaigns = selfcheck.campaigns_for_unit(session, actor=me)
+if not campaigns:
+    st.info(tr("selfcheck.none"))
+    st.stop()
+names = {c["id"]: c["name"] for c in campaigns}
+campaign_id = st.selectbox(tr("selfcheck.campaign"), list(names), format_func=names.get,
+                           key="selfcheck_campaign")
+with db() as session:
+    form = selfcheck.open_form(session, actor=me, campaign_id=campaign_id)
+    view = selfcheck.form_view(session, actor=me, form_id=form.id)
+
+version_key, editor_key = f"selfcheck_version_{form.id}", f"selfcheck_editor_{form.id}"
+if version_key not in st.session_state:  # the version this page's copy was loaded from
+    st.session_state[version_key] = view["version"]
+state = "late" if view["status"] == "submitted" and view["late"] else view["status"]
+st.caption(tr("selfcheck.due", due=format_date(view["due_date"], lang())) + "　"
+           + tr("selfcheck.status", status=tr(f"selfcheck.state.{state}")))
+if view["due_estimated"]:
+    st.warning(tr("selfcheck.estimated"))
+if view["status"] == "returned" and view["review_comment"]:
+    st.error(tr("selfcheck.returned_comment", comment=view["review_comment"]))
+st.caption(tr("selfcheck.intro"))
+
+editable = view["status"] in selfcheck.EDITABLE
+edited = selfcheck_table.editor(selfcheck_table.to_frame(view["rows"]), key=editor_key,
+                                disabled=not editable)
+save_col, submit_col, excel_col = st.columns(3)
+excel_col.download_button(tr("selfcheck.excel"), data=selfcheck_excel.render(view),
+                          file_name=f"{view['unit']}{view['campaign']}自查表.xlsx",
+                          mime=selfcheck_excel.MIME, key="selfcheck_excel")
+if editable:
+    action = None
+    if save_col.button(tr("selfcheck.save"), key="selfcheck_save"):
+        action = selfcheck.save_draft
+    if submit_col.button(tr("selfcheck.submit"), type="primary", key="selfcheck_submit"):
+        action = selfcheck.submit
+    if action is not None:
+        try:
+            with db() as session:
+                saved = action(session, actor=me, form_id=form.id,
+                               version=st.session_state[version_key],
+                               rows=selfcheck_table.from_frame(edited))
+            st.session_state[version_key] = saved.version
+            flash(tr("selfcheck.saved") if action is selfcheck.save_draft else
+                  tr("selfcheck.submitted") + (tr("selfcheck.late_note") if saved.late else ""))
+            st.rerun()
+        except selfcheck.EditConflict as conflict:
+            # Show the latest version: forget this copy and its edits, keep the message.
+            del st.session_state[version_key]
+            st.session_state.pop(editor_key, None)
+            st.session_state["_selfcheck_conflict"] = tr(conflict.key)
+            st.rerun()
+        except PortalError as error:
+            show_error(error)
