@@ -42,13 +42,19 @@ st.caption(tr("selfcheck.intro"))
 editable = view["status"] in selfcheck.EDITABLE
 edited = selfcheck_table.editor(selfcheck_table.to_frame(view["rows"]), key=editor_key,
                                 disabled=not editable)
-save_col, submit_col, excel_col = st.columns(3)
+save_col, rest_col, submit_col, excel_col = st.columns(4)
 excel_col.download_button(tr("selfcheck.excel"), data=selfcheck_excel.render(view),
                           file_name=f"{view['unit']}{view['campaign']}自查表.xlsx",
                           mime=selfcheck_excel.MIME, key="selfcheck_excel")
 if editable:
     action = None
+    rows = selfcheck_table.from_frame(edited)
     if save_col.button(tr("selfcheck.save"), key="selfcheck_save"):
+        action = selfcheck.save_draft
+    if rest_col.button(tr("selfcheck.rest_none"), key="selfcheck_rest",
+                       help=tr("selfcheck.rest_none_help")):
+        rows = selfcheck.answer_rest_no(rows)
+        st.session_state.pop(editor_key, None)  # show the saved answers, not stale edits
         action = selfcheck.save_draft
     if submit_col.button(tr("selfcheck.submit"), type="primary", key="selfcheck_submit"):
         action = selfcheck.submit
@@ -57,7 +63,7 @@ if editable:
             with db() as session:
                 saved = action(session, actor=me, form_id=form.id,
                                version=st.session_state[version_key],
-                               rows=selfcheck_table.from_frame(edited))
+                               rows=rows)
             st.session_state[version_key] = saved.version
             flash(tr("selfcheck.saved") if action is selfcheck.save_draft else
                   tr("selfcheck.submitted") + (tr("selfcheck.late_note") if saved.late else ""))

@@ -57,6 +57,7 @@ def _seed_demo(_args: argparse.Namespace) -> int:
     with session_scope(make_engine()) as session:
         results = demo.seed_demo(session)
         report_count = demo.seed_demo_reports(session)
+        campaigns = demo.seed_demo_selfchecks(session)
     print("演示账号（仅供演示，切勿用于生产环境）：")
     print(f"{'用户名':<12}{'密码':<22}{'角色':<12}姓名")
     for account, created in results:
@@ -65,6 +66,8 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         print(f"{account.username:<14}{account.password:<24}{roles:<10}{account.display_name}{note}")
     if report_count:
         print(f"已载入 {report_count} 件演示反映问题。")
+    if campaigns:
+        print("已载入 2026年第三、四季度自查演示数据。")
     return 0
 
 

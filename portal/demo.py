@@ -1,9 +1,9 @@
 """Demo data for `portal seed-demo`: accounts for every role. Idempotent: it only adds what is missing."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import audit, clock, escalation, report_flow, reports, workdays
 from portal.models import Report, ReportEvent, Unit, User
@@ -167,3 +167,75 @@ def _move_back(session: Session, report_id: int, shift: timedelta) -> None:
                                                 workdays.sla_days(session, "reopen"),
                                                 session=session)
     escalation.refresh_due(session, report)
+
+
+SELFCHECK_PROBLEMS = {  # unit -> {category: (description, measure, progress)}
+    "区发改局": {16: ("企业投资项目备案咨询电话无人接听，诉求答复超时", "设立专人值守热线，48 小时内回复",
+                    "in_progress")},
+    "区住建局": {14: ("施工许可审批环节多次要求补件", "推行一次性告知清单", "done")},
+    "区市场监管局": {21: ("个别执法人员以罚代管", "开展执法规范化培训", "in_progress")},
+    "区财政局": {29: ("项目补贴资金拨付流程过长", "压缩审批环节至 3 个", "open")},
+}
+
+
+def seed_demo_selfchecks(session: Session) -> int:
+    """2026年第三季度 reviewed, 第四季度 open with a mix of states; only when none exist."""
+    from portal import selfcheck
+    from portal.models import SelfcheckCampaign, SelfcheckForm, SelfcheckRow
+
+    if session.exec(select(SelfcheckCampaign.id).limit(1)).first() is not None:
+        return 0
+    supervisor = load_actor(session, username="supervisor")
+    if supervisor is None:
+        return 0
+    q3 = selfcheck.open_campaign(session, actor=supervisor, year=2026, quarter=3)
+    q4 = selfcheck.open_campaign(session, actor=supervisor, year=2026, quarter=4)
+    quota_units = session.exec(select(Unit).where(col(Unit.quota_applies).is_(True),
+                                                  col(Unit.active).is_(True))
+                               .order_by(Unit.sort_order)).all()
+    for index, unit in enumerate(quota_units):
+        problems = SELFCHECK_PROBLEMS.get(unit.name, {})
+        submitted = datetime.combine(q3.due_date - timedelta(days=index % 4), time(10, 0))
+        form = SelfcheckForm(campaign_id=q3.id, unit_id=unit.id, status=selfcheck.ACCEPTED,
+                             version=3, submitted_at=submitted, late=index % 7 == 6,
+                             reviewed_at=submitted + timedelta(days=2),
+                             reviewed_by_id=supervisor.user_id, updated_at=submitted)
+        if form.late:
+            form.submitted_at = datetime.combine(q3.due_date + timedelta(days=2), time(9, 0))
+        session.add(form)
+        session.flush()
+        for number in range(1, 33):
+            found = problems.get(number)
+            session.add(SelfcheckRow(
+                form_id=form.id, category_number=number, has_problem=found is not None,
+                description=found[0] if found else "", measure=found[1] if found else "",
+                risk="影响企业办事体验，存在被投诉风险" if found else "",
+                person="分管副局长" if found else "",
+                deadline=date(2026, 12, 31) if found else None,
+                progress=found[2] if found else "open"))
+    session.commit()
+    for unit in quota_units[2:7]:  # a few units (not the demo logins) have submitted already
+        worker = _unit_clerk(session, unit)
+        form = selfcheck.open_form(session, actor=worker, campaign_id=q4.id)
+        rows = [selfcheck.RowInput(category_number=n, has_problem=False) for n in range(1, 33)]
+        for row in session.exec(select(SelfcheckRow).where(SelfcheckRow.form_id == form.id,
+                                                           col(SelfcheckRow.carried_from_id)
+                                                           .is_not(None))):
+            rows[row.category_number - 1] = selfcheck.RowInput(
+                category_number=row.category_number, has_problem=True,
+                description=row.description, risk=row.risk, measure=row.measure,
+                person=row.person, deadline=row.deadline, progress="in_progress")
+        selfcheck.submit(session, actor=worker, form_id=form.id, version=form.version, rows=rows)
+    return 2
+
+
+def _unit_clerk(session: Session, unit: Unit) -> Actor:
+    """A filler account of a unit without a demo login (random password, never printed)."""
+    from portal.passwords import generate_password
+
+    username = f"demo_clerk{unit.id}"
+    if load_actor(session, username=username) is None:
+        add_account(session, username=username, display_name=f"{unit.name}填报员",
+                    password=generate_password(), roles={Role.UNIT}, unit_id=unit.id)
+        session.commit()
+    return load_actor(session, username=username)

@@ -265,6 +265,14 @@ def _clean(row: RowInput) -> RowInput:
     return row
 
 
+def answer_rest_no(rows: list[RowInput]) -> list[RowInput]:
+    """Mark every unanswered category 不存在: most categories have no problem."""
+    for row in rows:
+        if row.has_problem is None:
+            row.has_problem = False
+    return rows
+
+
 def missing_fields(row: RowInput) -> list[str]:
     """What a row lacks for submission: an answer, and for 存在 the four lists' essentials."""
     if row.has_problem is None:

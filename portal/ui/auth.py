@@ -1,5 +1,7 @@
 """Login, logout and cookie re-login through streamlit-authenticator, over the portal's accounts."""
 
+import time
+
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
@@ -10,6 +12,7 @@ from portal.settings import get_settings
 from portal.ui.context import db, tr
 
 _KEY = "_authenticator"
+COOKIE_SETTLE_SECONDS = 0.8
 
 
 def start_run() -> Actor | None:
@@ -79,6 +82,9 @@ def sign_in(current: Actor) -> None:
     authenticator.cookie_controller.set_cookie()
     st.session_state["logout"] = None
     st.session_state["actor"] = current
+    # The cookie is written by a browser component: give it a moment to mount before the
+    # rerun replaces the page, or a reload would log the user out.
+    time.sleep(COOKIE_SETTLE_SECONDS)
     st.rerun()
 
 
@@ -86,4 +92,5 @@ def logout_button() -> None:
     if st.sidebar.button(tr("logout"), key="logout_button", use_container_width=True):
         _authenticator().logout(location="unrendered")
         _forget()
+        time.sleep(COOKIE_SETTLE_SECONDS)  # let the component delete the cookie first
         st.rerun()

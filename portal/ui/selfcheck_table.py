@@ -20,7 +20,7 @@ def to_frame(rows: list[dict]) -> pd.DataFrame:
     labels = _labels()
     data = [{labels["number"]: r["category_number"], labels["area"]: r["area"],
              labels["category"]: r["category"],
-             labels["has_problem"]: {True: yes, False: no, None: None}[r["has_problem"]],
+             labels["has_problem"]: {True: yes, False: no, None: ""}[r["has_problem"]],
              labels["description"]: r["description"], labels["risk"]: r["risk"],
              labels["measure"]: r["measure"], labels["person"]: r["person"],
              labels["deadline"]: r["deadline"],

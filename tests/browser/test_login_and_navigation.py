@@ -84,3 +84,18 @@ def test_language_switch_turns_the_page_english(server, page):
     wait_ready(page)
     page.locator(NAV).get_by_text("Report a problem").wait_for()
     assert "Staff login" in page.inner_text("[data-testid='stMain']")
+
+
+def test_a_reload_keeps_the_login_and_logout_ends_it(server, page):
+    page.goto(server.url)
+    wait_ready(page)
+    log_in(page, "discipline", "Demo-Jiwei-2026")
+    page.reload()
+    page.get_by_role("button", name="退出登录").wait_for()
+    assert "移交函收件箱" in page.inner_text(NAV)
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("button", name="登录", exact=True).wait_for()
+    page.reload()
+    page.get_by_role("button", name="登录", exact=True).wait_for()
+    wait_ready(page)
+    assert "移交函收件箱" not in page.inner_text(NAV)

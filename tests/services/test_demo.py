@@ -25,3 +25,22 @@ def test_seed_demo_twice_adds_nothing(session):
     again = demo.seed_demo(session)
     assert not any(was_created for _, was_created in again)
     assert demo.seed_demo_reports(session) == 0
+
+
+def test_seed_demo_selfchecks_has_a_reviewed_and_an_open_quarter(session):
+    from portal import selfcheck
+
+    demo.seed_demo(session)
+    assert demo.seed_demo_selfchecks(session) == 2
+    supervisor = load_actor(session, username="supervisor")
+    names = [c["name"] for c in selfcheck.list_campaigns(session)]
+    assert names == ["2026年第四季度", "2026年第三季度"]
+    q4 = selfcheck.list_campaigns(session)[0]["id"]
+    states = {r["unit"]: r["state"] for r in selfcheck.completion(session, actor=supervisor,
+                                                                   campaign_id=q4)}
+    assert states["区发改局"] == "missing" and "submitted" in states.values()
+    unit = load_actor(session, username="unit_fgj")
+    form = selfcheck.open_form(session, actor=unit, campaign_id=q4)
+    rows = selfcheck.form_view(session, actor=unit, form_id=form.id)["rows"]
+    assert [r["category_number"] for r in rows if r["carried"]] == [16]
+    assert demo.seed_demo_selfchecks(session) == 0
