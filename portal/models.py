@@ -64,6 +64,7 @@ class User(SQLModel, table=True):
     company_name: str | None = Field(default=None, max_length=100)
     credit_code: str | None = Field(default=None, max_length=18)
     mobile: str | None = Field(default=None, max_length=11)
+    logins_revoked_at: NaiveDatetime | None = None  # remembered logins before this are void
 
 
 class UserRole(SQLModel, table=True):

@@ -1,6 +1,7 @@
 """Accounts and roles: admins manage them, everyone may change their own password."""
 
 import re
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, or_, select
@@ -148,7 +149,7 @@ def reset_password(session: Session, *, actor: Actor, user_id: int) -> str:
     password = generate_password()
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
-    user.password_changed_at = clock.now()
+    user.password_changed_at = user.logins_revoked_at = clock.now()
     session.add(user)
     audit.record(session, actor=actor, action="user.reset_password", entity="user",
                  entity_id=user.id, detail=user.username)
@@ -221,3 +222,19 @@ def credentials(session: Session) -> dict:
 
 def any_account(session: Session) -> bool:
     return session.exec(select(User.id).limit(1)).first() is not None
+
+
+def revoke_remembered_logins(session: Session, *, actor: Actor) -> None:
+    """Logout: a login cookie issued before now no longer logs this user in."""
+    user = _get(session, actor.user_id)
+    user.logins_revoked_at = clock.now()
+    session.add(user)
+    session.commit()
+
+
+def remembered_login_valid(session: Session, *, username: str, issued_at: datetime) -> bool:
+    """Whether a login cookie issued at `issued_at` (local time) may still log `username` in."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or not user.active:
+        return False
+    return user.logins_revoked_at is None or issued_at > user.logins_revoked_at

@@ -1,6 +1,8 @@
 """Login, logout and cookie re-login through streamlit-authenticator, over the portal's accounts."""
 
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -23,17 +25,34 @@ def start_run() -> Actor | None:
             users.credentials(session), settings.cookie_name, settings.cookie_key,
             settings.cookie_expiry_days, auto_hash=False, login_sleep_time=0)
         st.session_state[_KEY] = authenticator
+        was_in = bool(st.session_state.get("authentication_status"))
         try:
             authenticator.login(location="unrendered")
         except LoginError:  # the cookie names an account that was deactivated meanwhile
             authenticator.cookie_controller.delete_cookie()
         username = st.session_state.get("username") if st.session_state.get(
             "authentication_status") else None
+        if username and not was_in and not _cookie_still_valid(session, authenticator,
+                                                               username):
+            authenticator.cookie_controller.delete_cookie()
+            username = None
         current = users.load_actor(session, username=username)
     if current is None and username:
         _forget()
     st.session_state["actor"] = current
     return current
+
+
+def _cookie_still_valid(session, authenticator: stauth.Authenticate,  # noqa: ANN001
+                        username: str) -> bool:
+    """A cookie login counts only if issued after the user's last logout or password reset."""
+    token = authenticator.cookie_controller.get_cookie()
+    if not token or "exp_date" not in token:
+        return False
+    settings = get_settings()
+    issued = datetime.fromtimestamp(token["exp_date"] - settings.cookie_expiry_days * 86400,
+                                    ZoneInfo(settings.timezone)).replace(tzinfo=None)
+    return users.remembered_login_valid(session, username=username, issued_at=issued)
 
 
 def has_started() -> bool:
@@ -90,6 +109,10 @@ def sign_in(current: Actor) -> None:
 
 def logout_button() -> None:
     if st.sidebar.button(tr("logout"), key="logout_button", use_container_width=True):
+        current = st.session_state.get("actor")
+        if current is not None:
+            with db() as session:
+                users.revoke_remembered_logins(session, actor=current)
         _authenticator().logout(location="unrendered")
         _forget()
         time.sleep(COOKIE_SETTLE_SECONDS)  # let the component delete the cookie first

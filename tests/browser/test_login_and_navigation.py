@@ -57,7 +57,7 @@ def test_each_demo_role_logs_in_and_sees_its_navigation(server, page, account):
 def test_protected_url_on_a_fresh_server_shows_the_login(start_server, page, path):
     fresh = start_server()
     page.goto(f"{fresh.url}/{path}")
-    page.get_by_label("密码").wait_for()
+    page.get_by_label("密码").first.wait_for()
     wait_ready(page)
     main = page.inner_text("[data-testid='stMain']")
     assert "请先登录" in main

@@ -76,3 +76,18 @@ def test_overlong_passwords_are_refused_not_truncated(session):
     worker = make_user(session, Role.UNIT)
     with pytest.raises(LoginFailed):
         authenticate(session, username=worker.username, password=PASSWORD + "x" * 80)
+
+
+def test_logout_and_password_reset_void_remembered_logins(session, frozen_time):
+    admin = make_user(session, Role.ADMIN)
+    worker = make_user(session, Role.UNIT)
+    issued = frozen_time["now"] - timedelta(minutes=5)
+    assert users.remembered_login_valid(session, username=worker.username, issued_at=issued)
+    users.revoke_remembered_logins(session, actor=worker)  # logout
+    assert not users.remembered_login_valid(session, username=worker.username, issued_at=issued)
+    later = frozen_time["now"] + timedelta(minutes=1)
+    assert users.remembered_login_valid(session, username=worker.username, issued_at=later)
+    frozen_time["now"] += timedelta(minutes=2)
+    users.reset_password(session, actor=admin, user_id=worker.user_id)
+    assert not users.remembered_login_valid(session, username=worker.username, issued_at=later)
+    assert not users.remembered_login_valid(session, username="nobody", issued_at=later)

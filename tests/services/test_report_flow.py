@@ -253,3 +253,13 @@ def test_report_steps_appear_in_the_admin_audit_log(session, people):
         (filed.tracking_no, "assign", "assigned"), (filed.tracking_no, "file", "submitted")]
     with pytest.raises(PermissionDenied):
         audit.list_report_events(session, actor=people["supervisor"])
+
+
+def test_the_office_queue_pages_across_waiting_and_handled_reports(session, people):
+    handled = [assigned(session, people).report_id for _ in range(3)]
+    waiting = [file(session).report_id for _ in range(3)]
+    pages = [reports.office_queue(session, actor=people["supervisor"], page=p, page_size=2)
+             for p in (1, 2, 3)]
+    ids = [r["id"] for rows, _ in pages for r in rows]
+    assert pages[0][1] == 6
+    assert ids == waiting[::-1] + handled[::-1]  # waiting first, each part newest first
