@@ -1,6 +1,7 @@
 import streamlit as st
 
-from portal import companies, reports
+from portal import companies
+from portal.errors import FormInvalid
 from portal.ui.auth import sign_in
 from portal.ui.context import db, tr
 
@@ -26,7 +27,7 @@ if st.session_state.get("register_submit"):
                 username=values["username"], password=values["password"],
                 repeat=values["repeat"])
         sign_in(account)
-    except reports.FormInvalid as invalid:
+    except FormInvalid as invalid:
         errors = invalid.errors
         st.error(tr("report.fix_errors"))
 

@@ -3,10 +3,10 @@
 from sqlmodel import Session, select
 
 from portal import audit
-from portal.errors import ValidationError
+from portal.errors import FieldChecks, ValidationError
 from portal.models import User
 from portal.passwords import check_policy
-from portal.reports import FormInvalid, clean_credit_code, clean_mobile
+from portal.reports import clean_credit_code, clean_mobile
 from portal.roles import Actor, Role
 from portal.users import add_account, clean_username, load_actor
 
@@ -15,14 +15,8 @@ def register_company(session: Session, *, company_name: str, credit_code: str,
                      contact_name: str, mobile: str, username: str, password: str,
                      repeat: str) -> Actor:
     """Create a company account after checking every field; nothing is saved on any error."""
-    errors: dict[str, ValidationError] = {}
-    clean: dict = {}
-
-    def check(name: str, fn) -> None:  # noqa: ANN001
-        try:
-            clean[name] = fn()
-        except ValidationError as error:
-            errors[name] = error
+    fields = FieldChecks()
+    check, clean = fields.check, fields.clean
 
     def required(name: str, value: str, high: int) -> str:
         value = (value or "").strip()
@@ -50,8 +44,7 @@ def register_company(session: Session, *, company_name: str, credit_code: str,
     check("contact_mobile", lambda: clean_mobile(mobile))
     check("username", username_ok)
     check("password", password_ok)
-    if errors:
-        raise FormInvalid(errors)
+    fields.raise_if_any()
     user = add_account(session, username=clean["username"], display_name=clean["contact_name"],
                        password=clean["password"], roles={Role.COMPANY}, unit_id=None)
     user.company_name, user.credit_code = clean["company_name"], clean["credit_code"]

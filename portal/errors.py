@@ -23,3 +23,29 @@ class PermissionDenied(PortalError):
 class NotFound(PortalError):
     def __init__(self, key: str = "error.not_found", **params: object) -> None:
         super().__init__(key, **params)
+
+
+class FormInvalid(PortalError):
+    """Several fields are wrong at once; `errors` maps each field to its ValidationError."""
+
+    def __init__(self, errors: dict[str, ValidationError]) -> None:
+        super().__init__("error.form_invalid")
+        self.errors = errors
+
+
+class FieldChecks:
+    """Run every field's check, keep the clean values, and report all failures at once."""
+
+    def __init__(self) -> None:
+        self.clean: dict = {}
+        self.errors: dict[str, ValidationError] = {}
+
+    def check(self, name: str, fn) -> None:  # noqa: ANN001
+        try:
+            self.clean[name] = fn()
+        except ValidationError as error:
+            self.errors[name] = error
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise FormInvalid(self.errors)

@@ -10,7 +10,13 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from portal import attachments, cards, clock, numbering
-from portal.errors import NotFound, PermissionDenied, PortalError, ValidationError
+from portal.errors import (
+    FieldChecks,
+    NotFound,
+    PermissionDenied,
+    PortalError,
+    ValidationError,
+)
 from portal.identifiers import is_valid_credit_code, is_valid_mobile
 from portal.models import Attachment, Category, Report, ReportEvent, Unit, User
 from portal.report_types import Channel, Kind, Status
@@ -20,14 +26,6 @@ from portal.workdays import add_working_days
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 QUERY_CODE_LENGTH = 8
 HASH_ITERATIONS = 120_000
-
-
-class FormInvalid(PortalError):
-    """Several fields are wrong at once; `errors` maps each field to its ValidationError."""
-
-    def __init__(self, errors: dict[str, ValidationError]) -> None:
-        super().__init__("error.form_invalid")
-        self.errors = errors
 
 
 class TrackingFailed(PortalError):
@@ -79,14 +77,8 @@ def query_code_matches(code: str, stored: str) -> bool:
 # ---- filing ------------------------------------------------------------------------------
 
 def _validate(session: Session, data: ReportInput) -> tuple[dict, list]:
-    errors: dict[str, ValidationError] = {}
-    clean: dict = {}
-
-    def check(name: str, fn) -> None:  # noqa: ANN001
-        try:
-            clean[name] = fn()
-        except ValidationError as error:
-            errors[name] = error
+    fields = FieldChecks()
+    check = fields.check
 
     def kind() -> str:
         if data.kind not in set(Kind):
@@ -137,14 +129,9 @@ def _validate(session: Session, data: ReportInput) -> tuple[dict, list]:
         check("contact_mobile", lambda: clean_mobile(data.contact_mobile))
         check("company_name", lambda: _optional(data.company_name, "company_name", 100))
         check("credit_code", lambda: clean_credit_code(data.credit_code, required=False))
-    checked = []
-    try:
-        checked = attachments.check(data.uploads)
-    except ValidationError as error:
-        errors["attachments"] = error
-    if errors:
-        raise FormInvalid(errors)
-    return clean, checked
+    check("attachments", lambda: attachments.check(data.uploads))
+    fields.raise_if_any()
+    return fields.clean, fields.clean["attachments"]
 
 
 def clean_mobile(value: str) -> str:

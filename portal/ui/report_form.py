@@ -9,7 +9,7 @@ import streamlit as st
 
 from portal import catalogue, reports, units
 from portal.attachments import Upload
-from portal.errors import PortalError, ValidationError
+from portal.errors import FormInvalid, PortalError, ValidationError
 from portal.report_types import Channel, Kind
 from portal.roles import Actor, Role
 from portal.ui.context import db, tr
@@ -48,7 +48,7 @@ def _submit(prefix: str, actor: Actor | None) -> reports.Filed | dict[str, Valid
     try:
         with db() as session:
             return reports.file_report(session, actor=actor, data=_input(prefix), channel=channel)
-    except reports.FormInvalid as invalid:
+    except FormInvalid as invalid:
         return invalid.errors
     except PortalError as error:
         return {"channel": ValidationError(error.key, **error.params)}

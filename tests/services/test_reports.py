@@ -5,11 +5,11 @@ from sqlmodel import func, select
 
 from portal import clock, reports
 from portal.attachments import MAX_BYTES, Upload
-from portal.errors import NotFound, PermissionDenied
+from portal.errors import FormInvalid, NotFound, PermissionDenied
 from portal.identifiers import credit_code_check_char, is_valid_credit_code
 from portal.models import Attachment, Report, ReportEvent
 from portal.report_types import Channel, Status
-from portal.reports import FormInvalid, ReportInput, TrackingFailed
+from portal.reports import ReportInput, TrackingFailed
 from portal.roles import Role
 from tests.factories import make_user, unit_id
 
