@@ -10,5 +10,10 @@ def now() -> datetime:
     return datetime.now(ZoneInfo(get_settings().timezone)).replace(tzinfo=None, microsecond=0)
 
 
+def precise_now() -> datetime:
+    """Now with microseconds, for comparisons within the same second."""
+    return datetime.now(ZoneInfo(get_settings().timezone)).replace(tzinfo=None)
+
+
 def today() -> date:
     return now().date()

@@ -149,7 +149,8 @@ def reset_password(session: Session, *, actor: Actor, user_id: int) -> str:
     password = generate_password()
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
-    user.password_changed_at = user.logins_revoked_at = clock.now()
+    user.password_changed_at = clock.now()
+    user.logins_revoked_at = clock.precise_now()
     session.add(user)
     audit.record(session, actor=actor, action="user.reset_password", entity="user",
                  entity_id=user.id, detail=user.username)
@@ -227,7 +228,7 @@ def any_account(session: Session) -> bool:
 def revoke_remembered_logins(session: Session, *, actor: Actor) -> None:
     """Logout: a login cookie issued before now no longer logs this user in."""
     user = _get(session, actor.user_id)
-    user.logins_revoked_at = clock.now()
+    user.logins_revoked_at = clock.precise_now()  # a login in the same second stays void
     session.add(user)
     session.commit()
 

@@ -35,6 +35,8 @@ def start_run() -> Actor | None:
         if username and not was_in and not _cookie_still_valid(session, authenticator,
                                                                username):
             authenticator.cookie_controller.delete_cookie()
+            _forget()
+            st.session_state["logout"] = True  # the library ignores the cookie from now on
             username = None
         current = users.load_actor(session, username=username)
     if current is None and username:

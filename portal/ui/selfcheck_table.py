@@ -1,24 +1,39 @@
 """The 32-row self-check grid: form rows <-> the editor's table, with labels in one place."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
+from portal import cards, clock, workdays
 from portal.selfcheck import RowInput
 from portal.ui.context import tr
 
-COLUMNS = ("number", "area", "category", "has_problem", "description", "risk", "measure",
-           "person", "deadline", "progress", "carried")
+COLUMNS = ("card", "number", "area", "category", "has_problem", "description", "risk",
+           "measure", "person", "deadline", "progress", "carried")
+CARD_MARK = {cards.RED: "🔴", cards.YELLOW: "🟡"}
 PROGRESS = ("open", "in_progress", "done")
 
 
 def _labels() -> dict[str, str]:
-    return {name: tr(f"selfcheck.col.{name}") for name in COLUMNS}
+    return {name: tr("card.col") if name == "card" else tr(f"selfcheck.col.{name}")
+            for name in COLUMNS}
+
+
+def _card(row: dict, today: date, yellow_until: date) -> str:
+    """Red/yellow for an open rectification whose deadline has passed or is near."""
+    if not row["has_problem"] or row["progress"] == "done":
+        return ""
+    which = cards.classify(row["deadline"], today, yellow_until)
+    return f"{CARD_MARK[which]} {tr('card.' + which)}" if which else ""
 
 
 def to_frame(rows: list[dict]) -> pd.DataFrame:
     yes, no = tr("selfcheck.exists"), tr("selfcheck.not_exists")
     labels = _labels()
-    data = [{labels["number"]: r["category_number"], labels["area"]: r["area"],
+    today = clock.today()
+    yellow_until = workdays.add_working_days(today, 1)
+    data = [{labels["card"]: _card(r, today, yellow_until), labels["number"]: r["category_number"], labels["area"]: r["area"],
              labels["category"]: r["category"],
              labels["has_problem"]: {True: yes, False: no, None: ""}[r["has_problem"]],
              labels["description"]: r["description"], labels["risk"]: r["risk"],
@@ -57,6 +72,7 @@ def editor(frame: pd.DataFrame, *, key: str, disabled: bool) -> pd.DataFrame:
     labels = _labels()
     yes, no = tr("selfcheck.exists"), tr("selfcheck.not_exists")
     config = {
+        labels["card"]: st.column_config.TextColumn(width="small"),
         labels["number"]: st.column_config.NumberColumn(width="small"),
         labels["area"]: st.column_config.TextColumn(width="small"),
         labels["category"]: st.column_config.TextColumn(width="large"),
@@ -70,7 +86,8 @@ def editor(frame: pd.DataFrame, *, key: str, disabled: bool) -> pd.DataFrame:
             options=[tr(f"selfcheck.progress.{p}") for p in PROGRESS]),
         labels["carried"]: st.column_config.TextColumn(),
     }
-    locked = [labels["number"], labels["area"], labels["category"], labels["carried"]]
+    locked = [labels["card"], labels["number"], labels["area"], labels["category"],
+              labels["carried"]]
     return st.data_editor(frame, key=key, hide_index=True, use_container_width=True,
                           num_rows="fixed", column_config=config,
                           disabled=True if disabled else locked, height=800)

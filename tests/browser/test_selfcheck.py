@@ -7,7 +7,7 @@ from tests.browser.test_report_journey import MAIN, open_nav, pick
 
 pytestmark = pytest.mark.browser
 HEADER = 35  # the grid's header and row height, in CSS pixels
-ANSWER_COLUMN = 3
+ANSWER_COLUMN = 4  # after 红黄牌, 序号, 方面, 问题类别
 
 
 def answer(page, row: int, text: str) -> None:

@@ -12,6 +12,7 @@ from tests.factories import PASSWORD, make_user
 def frozen_time(monkeypatch):
     moment = {"now": datetime(2026, 11, 23, 9, 0)}
     monkeypatch.setattr(clock, "now", lambda: moment["now"])
+    monkeypatch.setattr(clock, "precise_now", lambda: moment["now"])
     return moment
 
 
