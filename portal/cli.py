@@ -108,6 +108,29 @@ def _escalate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _quotas(args: argparse.Namespace) -> int:
+    from portal import quotas
+
+    try:
+        on = date.fromisoformat(args.date) if args.date else clock.today()
+    except ValueError:
+        print(f"日期格式应为 YYYY-MM-DD：{args.date}", file=sys.stderr)
+        return 2
+    with session_scope(make_engine()) as session:
+        rows = quotas.compute(session, year=args.year or on.year, on=on)
+    if args.json:
+        print(json.dumps([{"unit": r["unit"], "cases": r["cases"], "sanctioned": r["sanctioned"],
+                           "checkpoints": [{"date": c["date"], "status": c["status"],
+                                            "days_left": c["days_left"]}
+                                           for c in r["checkpoints"]]} for r in rows],
+                         ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        marks = "　".join(f"{c['date']} {c['status']}" for c in r["checkpoints"])
+        print(f"{r['unit']:<10} 案例 {r['cases']}（处分 {r['sanctioned']}）　{marks}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="营商环境监督平台 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -122,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--json", action="store_true", help="以 JSON 输出")
     cat.add_argument("--year", type=int, default=None, help="目录版本年份（默认最新）")
     cat.set_defaults(func=_catalogue)
+    quota = sub.add_parser("quotas", help="各单位典型案例指标完成情况")
+    quota.add_argument("--year", type=int, default=None, help="年度（默认为 --date 所在年度）")
+    quota.add_argument("--date", default=None, help="按哪一天计算（YYYY-MM-DD，默认今天）")
+    quota.add_argument("--json", action="store_true", help="以 JSON 输出")
+    quota.set_defaults(func=_quotas)
     esc = sub.add_parser("escalate", help="对逾期件发出下一级督办通知（三单一函）")
     esc.add_argument("--today", help="按哪一天执行（YYYY-MM-DD，默认今天；今天不是工作日则不执行）")
     esc.add_argument("--dry-run", action="store_true", help="只列出将要发出的通知，不保存")

@@ -270,3 +270,69 @@ class SelfcheckRow(SQLModel, table=True):
     deadline: date | None = None
     progress: str = Field(default="open", max_length=16)
     carried_from_id: int | None = Field(default=None, foreign_key="selfcheck_rows.id")
+
+
+class TypicalCase(SQLModel, table=True):
+    """A typical case (典型案例); only 已审核 cases count towards a unit's quota."""
+
+    __tablename__ = "typical_cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="units.id", index=True)
+    category_number: int
+    title: str = Field(max_length=100)
+    summary: str
+    found_on: date
+    concluded_on: date | None = None
+    source: str = Field(max_length=16)
+    status: str = Field(max_length=16)
+    persons_handled: int = 0
+    exposed: bool = False
+    public_summary: str = ""
+    notice_id: int | None = Field(default=None, foreign_key="notices.id")
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: NaiveDatetime = Field(default_factory=now)
+    verified_by_id: int | None = Field(default=None, foreign_key="users.id")
+    verified_at: NaiveDatetime | None = None
+
+
+class CaseOutcome(SQLModel, table=True):
+    __tablename__ = "case_outcomes"
+
+    case_id: int = Field(foreign_key="typical_cases.id", primary_key=True)
+    outcome: str = Field(max_length=16, primary_key=True)
+
+
+class CaseReport(SQLModel, table=True):
+    __tablename__ = "case_reports"
+
+    case_id: int = Field(foreign_key="typical_cases.id", primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", primary_key=True)
+
+
+class QuotaRule(SQLModel, table=True):
+    """A checkpoint of the quota; `year` None is the default for years without own rules."""
+
+    __tablename__ = "quota_rules"
+    __table_args__ = (UniqueConstraint("year", "month", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int | None = None
+    month: int
+    day: int
+    min_cases: int
+    min_sanctioned: int
+
+
+class QuotaExemption(SQLModel, table=True):
+    """“原则上”: the discipline office exempts a unit at a checkpoint, with a reason."""
+
+    __tablename__ = "quota_exemptions"
+    __table_args__ = (UniqueConstraint("unit_id", "checkpoint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="units.id")
+    checkpoint: date
+    reason: str
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: NaiveDatetime = Field(default_factory=now)

@@ -39,3 +39,15 @@ def test_create_admin_generates_a_password_shown_once(demo_database, capsys):
     assert "已创建管理员 ops_admin" in out and "初始密码（只显示这一次）" in out
     assert main(["create-admin", "ops_admin", "--generate"]) == 1
     assert "用户名 ops_admin 已被使用。" in capsys.readouterr().err
+
+
+def test_quotas_json_lists_the_15_quota_units(demo_database, capsys):
+    import json
+
+    capsys.readouterr()
+    assert main(["quotas", "--year", "2026", "--date", "2026-12-31", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 15 and rows[0]["unit"] == "区发改局"
+    assert [c["date"] for c in rows[0]["checkpoints"]] == ["2026-03-31", "2026-12-31"]
+    assert {c["status"] for r in rows for c in r["checkpoints"]} <= {"已达标", "未达标", "有风险",
+                                                                    "豁免"}

@@ -1,0 +1,139 @@
+"""Typical-case quotas per unit (seed 001): at each checkpoint of the year a quota unit needs a
+minimum of verified cases, and of verified cases carrying a sanction (党纪处分, 政务处分) or a
+judicial transfer (移交司法机关). Rules are rows per year; the default rows (year NULL) apply
+to years without their own. Counting is done with GROUP BY, never by loading cases."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case as sql_case
+from sqlmodel import Session, col, func, select
+
+from portal import audit, clock
+from portal.cases import SANCTIONS
+from portal.errors import NotFound, PermissionDenied, ValidationError
+from portal.models import CaseOutcome, QuotaExemption, QuotaRule, TypicalCase, Unit
+from portal.roles import Actor, Role
+
+MET, UNMET, AT_RISK, EXEMPT = "met", "unmet", "at_risk", "exempt"
+LABELS = {MET: "已达标", UNMET: "未达标", AT_RISK: "有风险", EXEMPT: "豁免"}
+RISK_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    day: date
+    min_cases: int
+    min_sanctioned: int
+
+
+def rules_for(session: Session, year: int) -> list[Checkpoint]:
+    own = session.exec(select(QuotaRule).where(QuotaRule.year == year)).all()
+    rules = own or session.exec(select(QuotaRule).where(col(QuotaRule.year).is_(None))).all()
+    return sorted((Checkpoint(date(year, r.month, r.day), r.min_cases, r.min_sanctioned)
+                   for r in rules), key=lambda c: c.day)
+
+
+def _counts(session: Session, start: date, end: date) -> dict[int, tuple[int, int]]:
+    """Verified cases concluded in [start, end] per unit: (all, sanctioned)."""
+    sanctioned = select(CaseOutcome.case_id).where(col(CaseOutcome.outcome).in_(SANCTIONS))
+    rows = session.exec(
+        select(TypicalCase.unit_id, func.count(),
+               func.sum(sql_case((col(TypicalCase.id).in_(sanctioned), 1), else_=0)))
+        .where(TypicalCase.status == "verified", col(TypicalCase.concluded_on) >= start,
+               col(TypicalCase.concluded_on) <= end)
+        .group_by(TypicalCase.unit_id)).all()
+    return {unit_id: (n, int(s or 0)) for unit_id, n, s in rows}
+
+
+def status_at(checkpoint: Checkpoint, cases: int, sanctioned: int, on: date,
+              exempt: bool) -> str:
+    if exempt:
+        return EXEMPT
+    if cases >= checkpoint.min_cases and sanctioned >= checkpoint.min_sanctioned:
+        return MET
+    if on < checkpoint.day and (checkpoint.day - on).days <= RISK_DAYS:
+        return AT_RISK
+    return UNMET
+
+
+def compute(session: Session, *, year: int, on: date) -> list[dict]:
+    """Per quota unit: cases and sanctioned cases counted up to `on`, and each checkpoint's
+    status (已达标 / 未达标 / 有风险 / 豁免) with the days left."""
+    start = date(year, 1, 1)
+    checkpoints = rules_for(session, year)
+    overall = _counts(session, start, min(on, date(year, 12, 31)))
+    per_checkpoint = {c.day: _counts(session, start, min(c.day, on)) for c in checkpoints}
+    exempt = set(session.exec(select(QuotaExemption.unit_id, QuotaExemption.checkpoint).where(
+        col(QuotaExemption.checkpoint).in_([c.day for c in checkpoints]))).all())
+    units = session.exec(select(Unit).where(col(Unit.quota_applies).is_(True),
+                                            col(Unit.active).is_(True))
+                         .order_by(Unit.sort_order, Unit.id)).all()
+    result = []
+    for unit in units:
+        cases, sanctioned = overall.get(unit.id, (0, 0))
+        marks = []
+        for checkpoint in checkpoints:
+            n, s = per_checkpoint[checkpoint.day].get(unit.id, (0, 0))
+            status = status_at(checkpoint, n, s, on, (unit.id, checkpoint.day) in exempt)
+            marks.append({"date": checkpoint.day.isoformat(), "status": LABELS[status],
+                          "code": status, "cases": n, "sanctioned": s,
+                          "required_cases": checkpoint.min_cases,
+                          "required_sanctioned": checkpoint.min_sanctioned,
+                          "days_left": max(0, (checkpoint.day - on).days)})
+        result.append({"unit": unit.name, "unit_id": unit.id, "cases": cases,
+                       "sanctioned": sanctioned, "checkpoints": marks})
+    return result
+
+
+def dashboard(session: Session, *, actor: Actor, year: int, on: date | None = None
+              ) -> list[dict]:
+    if not actor.has(Role.DISCIPLINE, Role.SUPERVISOR):
+        raise PermissionDenied()
+    return compute(session, year=year, on=on or clock.today())
+
+
+def exempt_unit(session: Session, *, actor: Actor, unit_id: int, checkpoint: date,
+                reason: str) -> QuotaExemption:
+    """Record a “原则上” exemption: the unit then shows 豁免, never 已达标."""
+    if not actor.has(Role.DISCIPLINE):
+        raise PermissionDenied()
+    if not reason.strip():
+        raise ValidationError("error.notice_reason_required", field="reason")
+    if checkpoint not in [c.day for c in rules_for(session, checkpoint.year)]:
+        raise ValidationError("error.quota_checkpoint_unknown", field="checkpoint")
+    unit = session.get(Unit, unit_id)
+    if unit is None or not unit.quota_applies:
+        raise NotFound("error.unit_not_found")
+    exemption = session.exec(select(QuotaExemption).where(
+        QuotaExemption.unit_id == unit_id, QuotaExemption.checkpoint == checkpoint)).first()
+    exemption = exemption or QuotaExemption(unit_id=unit_id, checkpoint=checkpoint, reason="")
+    exemption.reason, exemption.created_by_id = reason.strip(), actor.user_id
+    session.add(exemption)
+    audit.record(session, actor=actor, action="quota.exempt", entity="unit", entity_id=unit_id,
+                 detail=f"{checkpoint.isoformat()} {reason.strip()[:200]}")
+    session.commit()
+    return exemption
+
+
+def set_rules(session: Session, *, actor: Actor, year: int,
+              checkpoints: list[tuple[int, int, int, int]]) -> None:
+    """Replace a year's rules with (month, day, min cases, min sanctioned) rows."""
+    if not actor.has(Role.ADMIN):
+        raise PermissionDenied()
+    for month, day, cases, sanctioned in checkpoints:
+        try:
+            date(year, month, day)
+        except ValueError as exc:
+            raise ValidationError("error.quota_checkpoint_unknown", field="checkpoint") from exc
+        if not (0 <= sanctioned <= cases <= 100):
+            raise ValidationError("error.quota_numbers", field="min_cases")
+    for rule in session.exec(select(QuotaRule).where(QuotaRule.year == year)).all():
+        session.delete(rule)
+    session.flush()
+    for month, day, cases, sanctioned in checkpoints:
+        session.add(QuotaRule(year=year, month=month, day=day, min_cases=cases,
+                              min_sanctioned=sanctioned))
+    audit.record(session, actor=actor, action="quota.rules", entity="quota", entity_id=year,
+                 detail=str(checkpoints))
+    session.commit()

@@ -1,0 +1,166 @@
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from portal import cases, clock, quotas
+from portal.cases import CaseInput
+from portal.errors import FormInvalid, NotFound, PermissionDenied, ValidationError
+from portal.models import Unit
+from portal.roles import Role
+from tests.factories import make_user, unit_id
+
+
+@pytest.fixture(autouse=True)
+def year_end(monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 31))
+
+
+@pytest.fixture
+def people(session):
+    return {"discipline": make_user(session, Role.DISCIPLINE),
+            "supervisor": make_user(session, Role.SUPERVISOR),
+            "admin": make_user(session, Role.ADMIN),
+            "fgj": make_user(session, Role.UNIT, unit="区发改局"),
+            "zjj": make_user(session, Role.UNIT, unit="区住建局")}
+
+
+def case(session, who, unit="区发改局", concluded=date(2026, 3, 10), outcomes=("party",),
+         verify=True, title="违规设置审批前置条件"):
+    made = cases.register(session, actor=who, data=CaseInput(
+        unit_id=unit_id(session, unit), category_number=7, title=title,
+        summary="经查，该局科室违规增设审批前置条件。", found_on=date(2026, 1, 5),
+        source="report", concluded_on=concluded, outcomes=list(outcomes), persons_handled=1))
+    if verify:
+        for step in ("checking", "concluded"):
+            cases.advance(session, actor=who, case_id=made.id, to=step)
+        discipline = who if who.has(Role.DISCIPLINE) else None
+        if discipline is not None:
+            cases.advance(session, actor=discipline, case_id=made.id, to="verified")
+    return made
+
+
+def figures(session, on=date(2026, 12, 31), unit="区发改局"):
+    rows = {r["unit"]: r for r in quotas.compute(session, year=on.year, on=on)}
+    return rows[unit]
+
+
+def statuses(row):
+    return [c["status"] for c in row["checkpoints"]]
+
+
+def test_the_default_rule_is_the_seeds(session):
+    rules = quotas.rules_for(session, 2026)
+    assert [(r.day, r.min_cases, r.min_sanctioned) for r in rules] == [
+        (date(2026, 3, 31), 1, 1), (date(2026, 12, 31), 2, 1)]
+    assert len(quotas.compute(session, year=2026, on=date(2026, 12, 31))) == 15
+
+
+def test_met_with_two_verified_cases_one_sanctioned(session, people):
+    d = people["discipline"]
+    case(session, d, concluded=date(2026, 3, 10), outcomes=("government",))
+    case(session, d, concluded=date(2026, 9, 1), outcomes=("admonition",))
+    row = figures(session)
+    assert (row["cases"], row["sanctioned"]) == (2, 1)
+    assert statuses(row) == ["已达标", "已达标"]
+
+
+def test_two_verified_cases_without_a_sanction_are_not_enough(session, people):
+    d = people["discipline"]
+    case(session, d, outcomes=("admonition",))
+    case(session, d, concluded=date(2026, 6, 1), outcomes=("organisational",))
+    row = figures(session)
+    assert (row["cases"], row["sanctioned"]) == (2, 0)
+    assert statuses(row) == ["未达标", "未达标"]
+
+
+def test_unmet_and_at_risk_depend_on_the_days_left(session, people):
+    assert statuses(figures(session)) == ["未达标", "未达标"]
+    early_december = figures(session, on=date(2026, 12, 5))
+    assert statuses(early_december) == ["未达标", "有风险"]
+    assert early_december["checkpoints"][1]["days_left"] == 26
+    assert statuses(figures(session, on=date(2026, 3, 15))) == ["有风险", "未达标"]
+
+
+def test_unverified_cases_do_not_count(session, people):
+    case(session, people["fgj"], verify=True)  # a unit cannot verify: stays 已办结
+    case(session, people["discipline"], verify=False)
+    row = figures(session)
+    assert row["cases"] == 0 and statuses(row) == ["未达标", "未达标"]
+
+
+def test_a_case_concluded_after_the_checkpoint_counts_only_later(session, people):
+    case(session, people["discipline"], concluded=date(2026, 4, 2), outcomes=("judicial",))
+    row = figures(session)
+    assert [c["cases"] for c in row["checkpoints"]] == [0, 1]
+    assert statuses(row) == ["未达标", "未达标"]  # 31 Dec needs two
+
+
+def test_an_exemption_shows_as_exempt_never_as_met(session, people):
+    quotas.exempt_unit(session, actor=people["discipline"], unit_id=unit_id(session),
+                       checkpoint=date(2026, 3, 31), reason="一季度机构改革，原则上豁免")
+    assert statuses(figures(session)) == ["豁免", "未达标"]
+    with pytest.raises(PermissionDenied):
+        quotas.exempt_unit(session, actor=people["supervisor"], unit_id=unit_id(session),
+                           checkpoint=date(2026, 12, 31), reason="越权")
+    with pytest.raises(ValidationError):
+        quotas.exempt_unit(session, actor=people["discipline"], unit_id=unit_id(session),
+                           checkpoint=date(2026, 6, 30), reason="不是考核节点")
+    lead = session.exec(select(Unit.id).where(Unit.name == "区科创营商局")).one()
+    with pytest.raises(NotFound):
+        quotas.exempt_unit(session, actor=people["discipline"], unit_id=lead,
+                           checkpoint=date(2026, 3, 31), reason="无指标单位")
+
+
+def test_a_new_years_rule_is_a_settings_change(session, people):
+    quotas.set_rules(session, actor=people["admin"], year=2027,
+                     checkpoints=[(6, 30, 1, 0), (12, 31, 3, 2)])
+    rules = quotas.rules_for(session, 2027)
+    assert [(r.day, r.min_cases, r.min_sanctioned) for r in rules] == [
+        (date(2027, 6, 30), 1, 0), (date(2027, 12, 31), 3, 2)]
+    assert [r.day for r in quotas.rules_for(session, 2026)] == [date(2026, 3, 31),
+                                                                date(2026, 12, 31)]
+    with pytest.raises(PermissionDenied):
+        quotas.set_rules(session, actor=people["discipline"], year=2027, checkpoints=[])
+    with pytest.raises(ValidationError):
+        quotas.set_rules(session, actor=people["admin"], year=2027,
+                         checkpoints=[(2, 30, 1, 1)])
+
+
+def test_only_discipline_verifies_and_units_see_only_their_cases(session, people):
+    mine = case(session, people["fgj"], verify=True)
+    with pytest.raises(PermissionDenied):
+        cases.advance(session, actor=people["fgj"], case_id=mine.id, to="verified")
+    with pytest.raises(NotFound):
+        cases.advance(session, actor=people["zjj"], case_id=mine.id, to="verified")
+    with pytest.raises(PermissionDenied):
+        case(session, people["zjj"], unit="区发改局", verify=False)
+    assert cases.list_cases(session, actor=people["zjj"]) == ([], 0)
+    rows, total = cases.list_cases(session, actor=people["fgj"])
+    assert total == 1 and rows[0]["status"] == "concluded"
+    with pytest.raises(PermissionDenied):
+        cases.list_cases(session, actor=people["supervisor"])
+    counts = cases.counts_by_unit(session, actor=people["supervisor"])
+    assert {"unit": "区发改局", "status": "concluded", "count": 1} in counts
+
+
+def test_case_input_is_checked_field_by_field(session, people):
+    with pytest.raises(FormInvalid) as invalid:
+        cases.register(session, actor=people["discipline"], data=CaseInput(
+            unit_id=unit_id(session), category_number=40, title=" ", summary="",
+            found_on=None, source="gossip"))
+    assert set(invalid.value.errors) == {"category", "title", "summary", "found_on", "source"}
+
+
+def test_only_verified_cases_are_exposed_on_the_board(session, people):
+    verified = case(session, people["discipline"])
+    pending = case(session, people["discipline"], verify=False, title="尚在核查")
+    with pytest.raises(ValidationError):
+        cases.expose(session, actor=people["discipline"], case_id=pending.id,
+                     public_summary="某科室违规")
+    with pytest.raises(PermissionDenied):
+        cases.expose(session, actor=people["fgj"], case_id=verified.id, public_summary="x")
+    cases.expose(session, actor=people["discipline"], case_id=verified.id,
+                 public_summary="某局工作人员违规增设审批前置条件，给予政务处分。")
+    board = cases.exposed_cases(session)
+    assert [b["public_summary"] for b in board] == ["某局工作人员违规增设审批前置条件，给予政务处分。"]
