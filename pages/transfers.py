@@ -21,3 +21,10 @@ if not letters:
 report_actions.notice_table(letters)
 pager(total=total, page_size=report_actions.PAGE_SIZE, key="transfers_page")
 report_actions.notice_downloads("transfers", letters)
+
+by_id = {letter["id"]: letter for letter in letters}
+chosen = st.selectbox(tr("case.letter_pick"), list(by_id), key="transfers_pick",
+                      format_func=lambda i: f"{by_id[i]['number']}　{by_id[i]['unit']}")
+if st.button(tr("case.open_from_letter"), type="primary", key="transfers_open_case"):
+    st.session_state["case_from_letter"] = by_id[chosen]
+    st.switch_page("pages/cases.py")

@@ -268,6 +268,31 @@ def exposed_cases(session: Session, *, limit: int = 50) -> list[dict]:
                         .where(col(TypicalCase.exposed).is_(True),
                                TypicalCase.status == "verified")
                         .order_by(col(TypicalCase.verified_at).desc()).limit(limit)).all()
-    return [{"unit": name, "category_number": c.category_number, "title": c.title,
+    return [{"unit": name, "category_number": c.category_number,
              "public_summary": c.public_summary, "concluded_on": c.concluded_on}
             for c, name in rows]
+
+
+def resolve_reports(session: Session, *, actor: Actor, numbers: str) -> list[int]:
+    """Tracking numbers typed by the user ("YS2026-000001, YS2026-000002") to report ids."""
+    from portal.reports import can_read
+
+    wanted = [n.strip().upper() for n in numbers.replace("，", ",").split(",") if n.strip()]
+    found = {r.tracking_no: r for r in session.exec(
+        select(Report).where(col(Report.tracking_no).in_(wanted)))} if wanted else {}
+    missing = [n for n in wanted if n not in found or not (
+        actor.has(Role.DISCIPLINE) or can_read(actor, found[n]))]
+    if missing:
+        raise ValidationError("error.case_reports_unknown", field="reports",
+                              numbers="、".join(missing))
+    return [found[n].id for n in wanted]
+
+
+def cases_for_report(session: Session, *, actor: Actor, report_id: int) -> list[dict]:
+    """The typical cases a report is linked to (the other direction of the link)."""
+    if not actor.has(Role.DISCIPLINE):
+        return []
+    rows = session.exec(select(TypicalCase.id, TypicalCase.title, TypicalCase.status)
+                        .join(CaseReport, col(CaseReport.case_id) == TypicalCase.id)
+                        .where(CaseReport.report_id == report_id)).all()
+    return [{"id": i, "title": t, "status": s} for i, t, s in rows]

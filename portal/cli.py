@@ -58,6 +58,7 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         results = demo.seed_demo(session)
         report_count = demo.seed_demo_reports(session)
         campaigns = demo.seed_demo_selfchecks(session)
+        case_count = demo.seed_demo_cases(session)
     print("演示账号（仅供演示，切勿用于生产环境）：")
     print(f"{'用户名':<12}{'密码':<22}{'角色':<12}姓名")
     for account, created in results:
@@ -68,6 +69,8 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         print(f"已载入 {report_count} 件演示反映问题。")
     if campaigns:
         print("已载入 2026年第三、四季度自查演示数据。")
+    if case_count:
+        print(f"已载入 {case_count} 件已审核典型案例和 1 项指标豁免。")
     return 0
 
 

@@ -239,3 +239,63 @@ def _unit_clerk(session: Session, unit: Unit) -> Actor:
                     password=generate_password(), roles={Role.UNIT}, unit_id=unit.id)
         session.commit()
     return load_actor(session, username=username)
+
+
+# (unit, category, title, concluded (month, day), outcomes); all verified by the discipline office
+DEMO_CASES = (
+    ("区发改局", 7, "项目备案违规增设前置条件", (3, 12), ("government",)),
+    ("区发改局", 16, "企业诉求久拖不决", (8, 20), ("admonition",)),
+    ("区住建局", 14, "施工许可审批推诿扯皮", (3, 25), ("party", "government")),
+    ("区住建局", 25, "质量监督人员吃拿卡要", (6, 18), ("judicial",)),
+    ("区市场监管局", 21, "以罚代管趋利执法", (5, 9), ("admonition",)),
+    ("区市场监管局", 22, "区别对待执法对象", (9, 30), ("organisational",)),
+    ("区财政局", 29, "拨付补贴资金截留", (2, 28), ("party",)),
+    ("区公安分局", 11, "违规设卡罚款", (7, 2), ("government",)),
+)
+
+
+def seed_demo_cases(session: Session) -> int:
+    """Verified cases for some quota units (met, met without sanction, none) and an exemption."""
+    from portal import cases, quotas
+    from portal.models import TypicalCase
+
+    if session.exec(select(TypicalCase.id).limit(1)).first() is not None:
+        return 0
+    discipline = load_actor(session, username="discipline")
+    if discipline is None:
+        return 0
+    year = clock.today().year
+    for unit, category, title, (month, day), outcomes in DEMO_CASES:
+        unit_id = session.exec(select(Unit.id).where(Unit.name == unit)).first()
+        concluded = date(year, month, day)
+        if unit_id is None or concluded > clock.today():
+            continue
+        made = cases.register(session, actor=discipline, data=cases.CaseInput(
+            unit_id=unit_id, category_number=category, title=title,
+            summary=f"经核查，{unit}存在“{title}”问题，已依规依纪处理。",
+            found_on=concluded - timedelta(days=30), concluded_on=concluded,
+            source="inspection", outcomes=list(outcomes), persons_handled=1))
+        for step in ("checking", "concluded", "verified"):
+            cases.advance(session, actor=discipline, case_id=made.id, to=step)
+    finance = session.exec(select(Unit.id).where(Unit.name == "区财政局")).first()
+    if finance is not None:  # concluded, waiting for the discipline office to verify it
+        waiting = cases.register(session, actor=discipline, data=cases.CaseInput(
+            unit_id=finance, category_number=8, title="违规扩大收费范围",
+            summary="经核查，区财政局下属中心违规扩大收费范围，已给予相关人员政务处分。",
+            found_on=clock.today() - timedelta(days=40),
+            concluded_on=clock.today() - timedelta(days=5), source="report",
+            outcomes=["government"], persons_handled=2))
+        for step in ("checking", "concluded"):
+            cases.advance(session, actor=discipline, case_id=waiting.id, to=step)
+    clue = session.exec(select(Unit.id).where(Unit.name == "区审计局")).first()
+    if clue is not None:
+        cases.register(session, actor=discipline, data=cases.CaseInput(
+            unit_id=clue, category_number=31, title="以检查名义不当得利线索",
+            summary="群众反映审计过程中存在不当得利，正在核查。",
+            found_on=clock.today() - timedelta(days=10), source="report"))
+    emergency = session.exec(select(Unit.id).where(Unit.name == "区应急局")).first()
+    if emergency is not None:
+        quotas.exempt_unit(session, actor=discipline, unit_id=emergency,
+                           checkpoint=date(year, 3, 31),
+                           reason="一季度机构改革职能调整，经研究原则上豁免。")
+    return len(DEMO_CASES)

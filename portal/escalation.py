@@ -211,7 +211,7 @@ def _rows(session: Session, query) -> list[dict]:  # noqa: ANN001
     rows = session.exec(query).all()
     return [{"id": n.id, "kind": n.kind, "title": TITLE[n.kind], "number": n.number,
              "report_id": n.report_id, "tracking_no": number, "report_title": title,
-             "unit": unit, "issued_on": n.issued_on, "reason": n.reason,
+             "unit": unit, "unit_id": n.unit_id, "issued_on": n.issued_on, "reason": n.reason,
              "overdue_days": n.overdue_days, "deadline": n.deadline,
              "deadline_estimated": n.deadline_estimated, "complied": n.complied,
              "withdrawn": n.withdrawn, "withdrawn_reason": n.withdrawn_reason}

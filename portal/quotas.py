@@ -137,3 +137,7 @@ def set_rules(session: Session, *, actor: Actor, year: int,
     audit.record(session, actor=actor, action="quota.rules", entity="quota", entity_id=year,
                  detail=str(checkpoints))
     session.commit()
+
+
+def has_own_rules(session: Session, year: int) -> bool:
+    return session.exec(select(QuotaRule.id).where(QuotaRule.year == year)).first() is not None

@@ -6,7 +6,7 @@ Open rectifications of the previous quarter's accepted form are carried into the
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
@@ -453,3 +453,44 @@ def summary(session: Session, *, actor: Actor, campaign_id: int) -> dict:
     return {"categories": categories, "areas": list(areas.values()),
             "progress": {p: progress.get(p, 0) for p in PROGRESS},
             "previous": campaign_name(previous.year, previous.quarter) if previous else None}
+
+
+def untrue_answers(session: Session, *, actor: Actor, year: int) -> list[dict]:
+    """自查不实: a unit answered 不存在 for a category in which, the same year, it has a
+    verified typical case or a report that was handled as its own."""
+    from portal.models import Category as CategoryRow
+    from portal.models import Report, TypicalCase
+
+    if not actor.has(Role.DISCIPLINE, Role.SUPERVISOR):
+        raise PermissionDenied()
+    said_no = (select(SelfcheckForm.unit_id, SelfcheckRow.category_number,
+                      SelfcheckCampaign.quarter)
+               .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
+               .join(SelfcheckCampaign, col(SelfcheckCampaign.id) == SelfcheckForm.campaign_id)
+               .where(SelfcheckCampaign.year == year, col(SelfcheckRow.has_problem).is_(False),
+                      col(SelfcheckForm.status).in_([SUBMITTED, ACCEPTED])))
+    answers: dict[tuple[int, int], list[int]] = {}
+    for unit_id, number, quarter in session.exec(said_no).all():
+        answers.setdefault((unit_id, number), []).append(quarter)
+    if not answers:
+        return []
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    evidence: dict[tuple[int, int], list[str]] = {}
+    for unit_id, number, title in session.exec(
+            select(TypicalCase.unit_id, TypicalCase.category_number, TypicalCase.title)
+            .where(TypicalCase.status == "verified", col(TypicalCase.found_on) >= start,
+                   col(TypicalCase.found_on) <= end)).all():
+        evidence.setdefault((unit_id, number), []).append(f"典型案例：{title}")
+    for unit_id, number, tracking_no in session.exec(
+            select(Report.unit_id, CategoryRow.number, Report.tracking_no)
+            .join(CategoryRow, col(CategoryRow.id) == Report.category_id)
+            .where(col(Report.status).in_(["replied", "closed"]),
+                   col(Report.created_at) >= datetime(year, 1, 1),
+                   col(Report.created_at) < datetime(year + 1, 1, 1))).all():
+        evidence.setdefault((unit_id, number), []).append(f"反映问题：{tracking_no}")
+    names = dict(session.exec(select(Unit.id, Unit.name)).all())
+    return [{"unit": names.get(unit_id, ""), "category_number": number,
+             "quarters": [campaign_name(year, q) for q in sorted(set(quarters))],
+             "evidence": evidence[(unit_id, number)]}
+            for (unit_id, number), quarters in sorted(answers.items())
+            if (unit_id, number) in evidence]

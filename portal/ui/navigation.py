@@ -52,6 +52,10 @@ PAGES = (
              frozenset({Role.UNIT})),
     PageSpec("pages/selfcheck_review.py", "page.selfcheck_review", ":material/rule:",
              "nav.selfcheck", frozenset({Role.SUPERVISOR, Role.DISCIPLINE})),
+    PageSpec("pages/cases.py", "page.cases", ":material/folder_shared:", "nav.discipline",
+             frozenset({Role.UNIT, Role.DISCIPLINE})),
+    PageSpec("pages/quota_dashboard.py", "page.quota_dashboard", ":material/monitoring:",
+             "nav.discipline", frozenset({Role.DISCIPLINE, Role.SUPERVISOR})),
     PageSpec("pages/report.py", "page.report", ":material/edit_note:", "nav.public", PUBLIC),
     PageSpec("pages/track.py", "page.track", ":material/search:", "nav.public", PUBLIC),
     PageSpec("pages/board.py", "page.board", ":material/leaderboard:", "nav.public", PUBLIC),
@@ -63,11 +67,14 @@ PAGES = (
              ADMIN),
     PageSpec("pages/admin_calendar.py", "page.admin_calendar", ":material/calendar_month:",
              "nav.admin", ADMIN),
+    PageSpec("pages/admin_quotas.py", "page.admin_quotas", ":material/flag:", "nav.admin",
+             ADMIN),
     PageSpec("pages/admin_audit.py", "page.admin_audit", ":material/history:", "nav.admin",
              ADMIN),
 )
 
-SECTION_ORDER = ("nav.account", "nav.reports", "nav.selfcheck", "nav.public", "nav.admin")
+SECTION_ORDER = ("nav.account", "nav.reports", "nav.selfcheck", "nav.discipline",
+                 "nav.public", "nav.admin")
 
 
 def visible_pages(actor: Actor | None) -> list[PageSpec]:

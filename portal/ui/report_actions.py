@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from portal import cards, catalogue, escalation, notice_doc, report_flow, reports, units
+from portal import cards, cases, catalogue, escalation, notice_doc, report_flow, reports, units
 from portal.errors import PortalError
 from portal.i18n import format_date, format_datetime
 from portal.report_types import WITH_UNIT, Status
@@ -73,6 +73,12 @@ def detail(prefix: str, actor: Actor, report_id: int) -> None:
     report_view.details(view)
     _attachments(prefix, actor, view)
     report_view.timeline(view)
+    with db() as session:
+        linked = cases.cases_for_report(session, actor=actor, report_id=view.id)
+    if linked:
+        st.markdown(f"**{tr('case.linked_cases')}**："
+                    + "、".join(f"{c['title']}（{tr('case.status.' + c['status'])}）"
+                               for c in linked))
     notices(prefix, actor, view)
     for action in report_flow.allowed_actions(view.status, actor):
         _ACTIONS[action](prefix, actor, view)

@@ -85,3 +85,19 @@ def test_discipline_inbox_holds_the_transfer_letter(open_page, demo_session):
     assert "层层督办仍未办结的件" in content and "移交〔" in content
     refused = open_page("pages/transfers.py", "unit_zjj")
     assert "您的账号没有访问本页面的权限。" in texts(refused)
+
+
+def test_a_case_is_opened_from_a_transfer_letter(open_page, demo_session):
+    filed = assigned(demo_session, "移交后立案的件", unit="区住建局")
+    supervisor = load_actor(demo_session, username="supervisor")
+    for reason in ("提醒", "催办", "督办", "移交"):
+        escalation.issue_by_hand(demo_session, actor=supervisor, report_id=filed.report_id,
+                                 reason=reason)
+    app = open_page("pages/transfers.py", "discipline")
+    next(b for b in app.button if b.label == "据此登记典型案例").click().run()
+    letter = app.session_state["case_from_letter"]
+    assert letter["tracking_no"] == filed.tracking_no
+    cases_page = open_page("pages/cases.py", "discipline")
+    cases_page.session_state["case_from_letter"] = letter
+    cases_page.run()
+    assert "来自移交函 移交〔" in texts(cases_page)

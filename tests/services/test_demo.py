@@ -44,3 +44,21 @@ def test_seed_demo_selfchecks_has_a_reviewed_and_an_open_quarter(session):
     rows = selfcheck.form_view(session, actor=unit, form_id=form.id)["rows"]
     assert [r["category_number"] for r in rows if r["carried"]] == [16]
     assert demo.seed_demo_selfchecks(session) == 0
+
+
+def test_seed_demo_cases_give_the_dashboard_every_status(session, monkeypatch):
+    from datetime import date
+
+    from portal import clock, quotas
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 23))
+    demo.seed_demo(session)
+    assert demo.seed_demo_cases(session) == len(demo.DEMO_CASES)
+    rows = {r["unit"]: r for r in quotas.compute(session, year=2026, on=date(2026, 12, 31))}
+    assert len(rows) == 15
+    market = rows["区市场监管局"]
+    assert (market["cases"], market["sanctioned"]) == (2, 0)
+    assert [c["status"] for c in market["checkpoints"]] == ["未达标", "未达标"]
+    assert [c["status"] for c in rows["区发改局"]["checkpoints"]] == ["已达标", "已达标"]
+    assert rows["区应急局"]["checkpoints"][0]["status"] == "豁免"
+    assert demo.seed_demo_cases(session) == 0

@@ -164,3 +164,45 @@ def test_only_verified_cases_are_exposed_on_the_board(session, people):
                  public_summary="某局工作人员违规增设审批前置条件，给予政务处分。")
     board = cases.exposed_cases(session)
     assert [b["public_summary"] for b in board] == ["某局工作人员违规增设审批前置条件，给予政务处分。"]
+
+
+def test_untrue_self_check_answers_are_flagged(session, people):
+    from portal import selfcheck
+    from portal.selfcheck import RowInput
+
+    q1 = selfcheck.open_campaign(session, actor=people["supervisor"], year=2026, quarter=1)
+    form = selfcheck.open_form(session, actor=people["fgj"], campaign_id=q1.id)
+    selfcheck.submit(session, actor=people["fgj"], form_id=form.id, version=form.version,
+                     rows=[RowInput(category_number=n, has_problem=False) for n in range(1, 33)])
+    case(session, people["discipline"])  # category 7, verified, same year
+    flags = selfcheck.untrue_answers(session, actor=people["discipline"], year=2026)
+    assert [(f["unit"], f["category_number"], f["quarters"]) for f in flags] == [
+        ("区发改局", 7, ["2026年第一季度"])]
+    assert flags[0]["evidence"] == ["典型案例：违规设置审批前置条件"]
+    with pytest.raises(PermissionDenied):
+        selfcheck.untrue_answers(session, actor=people["fgj"], year=2026)
+
+
+def test_a_case_registered_from_a_transfer_letter_keeps_the_link(session, people):
+    from portal import escalation, report_flow, reports
+    from tests.services.test_reports import valid_input
+
+    filed = reports.file_report(session, actor=None, data=valid_input())
+    report_flow.assign(session, actor=people["supervisor"], report_id=filed.report_id,
+                       unit_id=unit_id(session), category_number=None)
+    for reason in ("提醒", "催办", "督办", "移交"):
+        letter = escalation.issue_by_hand(session, actor=people["supervisor"],
+                                          report_id=filed.report_id, reason=reason)
+    made = cases.register(session, actor=people["discipline"], notice_id=letter.id,
+                          data=CaseInput(unit_id=unit_id(session), category_number=16,
+                                         title="逾期不办", summary="移交后立案。",
+                                         found_on=date(2026, 12, 1), source="transfer",
+                                         report_ids=[filed.report_id]))
+    assert made.notice_id == letter.id
+    linked = cases.cases_for_report(session, actor=people["discipline"],
+                                    report_id=filed.report_id)
+    assert [c["title"] for c in linked] == ["逾期不办"]
+    with pytest.raises(PermissionDenied):
+        cases.register(session, actor=people["fgj"], notice_id=letter.id, data=CaseInput(
+            unit_id=unit_id(session), category_number=16, title="x", summary="x",
+            found_on=date(2026, 12, 1), source="transfer"))

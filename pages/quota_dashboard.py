@@ -1,0 +1,110 @@
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from portal import cases, clock, exports, quotas, selfcheck
+from portal.errors import PortalError
+from portal.i18n import format_date
+from portal.roles import Role
+from portal.ui.context import db, lang, show_error, tr
+from portal.ui.guard import require_login
+from portal.ui.navigation import PAGES, link
+from portal.ui.widgets import flash, show_flash
+
+me = require_login(Role.DISCIPLINE, Role.SUPERVISOR)
+office = me.has(Role.DISCIPLINE)
+
+st.title(tr("page.quota_dashboard"))
+show_flash()
+if not office:
+    st.caption(tr("quota.counts_only"))
+left, right = st.columns(2)
+today = clock.today()
+year = left.number_input(tr("quota.year"), 2020, 2100, today.year, step=1, key="quota_year")
+on = right.date_input(tr("quota.date"), value=today, format="YYYY-MM-DD", key="quota_date")
+with db() as session:
+    rows = quotas.dashboard(session, actor=me, year=int(year), on=on)
+    case_rows = cases.list_cases(session, actor=me, page=1, page_size=10_000)[0] if office else []
+    untrue = selfcheck.untrue_answers(session, actor=me, year=int(year))
+
+labels = list(quotas.LABELS.values())
+wanted = st.multiselect(tr("quota.filter"), labels, placeholder=tr("common.all"),
+                        key="quota_filter")
+table = []
+for row in rows:
+    marks = {tr("quota.col.checkpoint", date=c["date"]): c["status"] for c in row["checkpoints"]}
+    if wanted and not set(marks.values()) & set(wanted):
+        continue
+    upcoming = [c["days_left"] for c in row["checkpoints"] if c["days_left"] > 0]
+    table.append({tr("quota.col.unit"): row["unit"], tr("quota.col.cases"): row["cases"],
+                  tr("quota.col.sanctioned"): row["sanctioned"], **marks,
+                  tr("quota.col.days_left"): min(upcoming) if upcoming else 0})
+st.dataframe(table, hide_index=True, use_container_width=True)
+
+st.subheader(tr("quota.chart"))
+points = pd.DataFrame([{"unit": r["unit"], "checkpoint": c["date"], "cases": c["cases"],
+                        "required": c["required_cases"]}
+                       for r in rows for c in r["checkpoints"]])
+if not points.empty:
+    bars = alt.Chart(points).mark_bar().encode(
+        x=alt.X("unit:N", title=None, sort=None), y=alt.Y("cases:Q", title=tr("quota.col.cases")),
+        color=alt.Color("checkpoint:N", title=None), xOffset="checkpoint:N")
+    lines = alt.Chart(points).mark_tick(color="#b4232a", thickness=2, size=18).encode(
+        x=alt.X("unit:N", sort=None), y="required:Q", xOffset="checkpoint:N")
+    st.altair_chart(bars + lines, use_container_width=True)
+
+if office:
+    export_left, export_right = st.columns(2)
+    export_left.download_button(
+        tr("quota.export_table"), mime=exports.MIME, file_name=f"典型案例指标{int(year)}.xlsx",
+        data=exports.workbook("指标完成情况", list(table[0]) if table else [],
+                              [list(t.values()) for t in table]), key="quota_export_table")
+    export_right.download_button(
+        tr("quota.export_cases"), mime=exports.MIME, file_name=f"典型案例清单{int(year)}.xlsx",
+        data=exports.workbook("典型案例", ["单位", "类别", "标题", "状态", "来源", "处理结果",
+                                          "发现日期", "办结日期", "处理人数"],
+                              [[c["unit"], c["category_number"], c["title"],
+                                tr(f"case.status.{c['status']}"),
+                                tr(f"case.source.{c['source']}"),
+                                "、".join(tr(f"case.outcome.{o}") for o in c["outcomes"]),
+                                str(c["found_on"]), str(c["concluded_on"] or ""),
+                                c["persons_handled"]] for c in case_rows]),
+        key="quota_export_cases")
+
+    st.subheader(tr("quota.by_category"))
+    verified = pd.DataFrame([{"category": c["category_number"]} for c in case_rows
+                             if c["status"] == "verified"])
+    if not verified.empty:
+        st.bar_chart(verified.value_counts("category").sort_index())
+
+    with st.expander(tr("quota.exempt")), st.form("quota_exempt"):
+        names = {r["unit_id"]: r["unit"] for r in rows}
+        unit_id = st.selectbox(tr("quota.exempt_unit"), list(names), format_func=names.get)
+        checkpoint_days = [date.fromisoformat(c["date"]) for c in rows[0]["checkpoints"]] \
+            if rows else []
+        checkpoint = st.selectbox(tr("quota.exempt_checkpoint"), checkpoint_days,
+                                  format_func=lambda d: format_date(d, lang()))
+        reason = st.text_area(tr("quota.exempt_reason"), max_chars=500)
+        if st.form_submit_button(tr("quota.exempt_submit")):
+            try:
+                with db() as session:
+                    quotas.exempt_unit(session, actor=me, unit_id=unit_id,
+                                       checkpoint=checkpoint, reason=reason)
+                flash(tr("action.done"))
+                st.rerun()
+            except PortalError as error:
+                show_error(error)
+
+if office:
+    link(next(spec for spec in PAGES if spec.script == "pages/transfers.py"))
+
+st.subheader(tr("quota.untrue"))
+if untrue:
+    st.dataframe([{tr("quota.col.unit"): u["unit"], tr("case.col.category"): u["category_number"],
+                   tr("selfcheck.campaign"): "、".join(u["quarters"]),
+                   tr("detail.title"): "；".join(u["evidence"])} for u in untrue],
+                 hide_index=True, use_container_width=True)
+else:
+    st.caption(tr("quota.untrue_none"))

@@ -1,0 +1,82 @@
+"""Typical cases, the quota dashboard, quota rules and the public board through AppTest."""
+
+from datetime import date
+
+import pytest
+
+from portal import cases
+from portal.db import make_engine, session_scope
+from portal.users import load_actor
+from tests.app.conftest import texts
+from tests.factories import unit_id
+
+
+@pytest.fixture
+def concluded_case(demo_db_url):
+    engine = make_engine(demo_db_url)
+    with session_scope(engine) as session:
+        worker = load_actor(session, username="unit_fgj")
+        made = cases.register(session, actor=worker, data=cases.CaseInput(
+            unit_id=unit_id(session), category_number=7, title="单位自查发现的违规审批",
+            summary="自查发现违规增设前置条件。", found_on=date(2026, 2, 1),
+            concluded_on=date(2026, 3, 20), source="self_check", outcomes=["government"]))
+        for step in ("checking", "concluded"):
+            cases.advance(session, actor=worker, case_id=made.id, to=step)
+        case_id = made.id
+    engine.dispose()
+    return case_id
+
+
+def test_a_unit_sees_its_cases_and_cannot_verify(open_page, concluded_case):
+    app = open_page("pages/cases.py", "unit_fgj")
+    assert not app.exception
+    assert "单位自查发现的违规审批" in texts(app)
+    app.selectbox(key="cases_pick").set_value(concluded_case).run()
+    assert not any(b.label.startswith("转为") for b in app.button)
+    other = open_page("pages/cases.py", "unit_zjj")
+    assert "单位自查发现的违规审批" not in texts(other)
+
+
+def test_discipline_verifies_and_the_dashboard_counts_it(open_page, concluded_case):
+    app = open_page("pages/cases.py", "discipline")
+    app.selectbox(key="cases_pick").set_value(concluded_case).run()
+    next(b for b in app.button if b.label == "转为“已审核”").click().run()
+    assert not app.exception and "操作已完成。" in texts(app)
+    board = open_page("pages/quota_dashboard.py", "discipline")
+    assert not board.exception
+    content = texts(board)
+    assert "区发改局" in content and "已达标" in content
+
+
+def test_supervisors_see_counts_not_cases(open_page):
+    app = open_page("pages/quota_dashboard.py", "supervisor")
+    assert not app.exception
+    assert "营商办可查看各单位案例数量" in texts(app)
+    assert not any(b.label.startswith("导出") for b in app.get("download_button"))
+
+
+def test_admin_sees_the_default_rules(open_page):
+    app = open_page("pages/admin_quotas.py", "admin")
+    assert not app.exception
+    assert "（当前使用默认规则）" in texts(app)
+
+
+def test_the_public_board_opens_without_login(open_page):
+    app = open_page("pages/board.py")
+    assert not app.exception
+    assert "受理量" in texts(app) or "典型案例通报曝光" in texts(app)
+
+
+def test_a_clue_gets_its_conclusion_date_through_the_edit_form(open_page, demo_db_url):
+    engine = make_engine(demo_db_url)
+    with session_scope(engine) as session:
+        worker = load_actor(session, username="unit_zjj")
+        clue = cases.register(session, actor=worker, data=cases.CaseInput(
+            unit_id=unit_id(session, "区住建局"), category_number=14, title="待补办结日期的线索",
+            summary="线索。", found_on=date(2026, 5, 1), source="self_check")).id
+    engine.dispose()
+    app = open_page("pages/cases.py", "unit_zjj")
+    app.selectbox(key="cases_pick").set_value(clue).run()
+    app.date_input[-1].set_value(date(2026, 6, 1))
+    next(b for b in app.button if b.label == "保存").click().run()
+    assert not app.exception and "已保存。" in texts(app)
