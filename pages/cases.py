@@ -1,6 +1,7 @@
 import streamlit as st
 
 from portal import cases, catalogue, units
+from portal.attachments import Upload
 from portal.errors import FormInvalid, PortalError
 from portal.i18n import format_date
 from portal.roles import Role
@@ -65,6 +66,8 @@ with st.expander(tr("case.register"), expanded=bool(letter)), st.form("cases_new
                               placeholder=tr("common.choose"))
     numbers = st.text_input(tr("case.col.reports"),
                             value=letter["tracking_no"] if letter else "")
+    files = st.file_uploader(tr("case.files"), type=["pdf", "jpg", "jpeg", "png"],
+                             accept_multiple_files=True, key="cases_files")
     if st.form_submit_button(tr("case.register"), type="primary"):
         try:
             with db() as session:
@@ -75,7 +78,8 @@ with st.expander(tr("case.register"), expanded=bool(letter)), st.form("cases_new
                                    summary=summary, found_on=found_on,
                                    concluded_on=concluded_on, source=source,
                                    outcomes=outcomes, persons_handled=int(persons),
-                                   report_ids=report_ids))
+                                   report_ids=report_ids,
+                                   uploads=[Upload(f.name, f.getvalue()) for f in files or []]))
             st.session_state.pop("case_from_letter", None)
             flash(tr("case.registered"))
             st.rerun()
@@ -94,6 +98,12 @@ if rows:
     st.write(chosen["summary"])
     if chosen["reports"]:
         st.caption(tr("case.col.reports") + "：" + "、".join(chosen["reports"]))
+    with db() as session:
+        documents = cases.case_files(session, actor=me, case_id=picked)
+    for document in documents:
+        st.download_button(tr("detail.download", name=document.filename), data=document.data,
+                           file_name=document.filename, mime=document.content_type,
+                           key=f"cases_file_{document.id}")
     if chosen["status"] != "verified":
         with st.form(f"cases_edit_{picked}"):
             st.markdown(f"**{tr('case.edit')}**")

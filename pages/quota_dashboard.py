@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from portal import cases, clock, exports, quotas, selfcheck
+from portal import cases, catalogue, clock, exports, quotas, selfcheck
 from portal.errors import PortalError
 from portal.i18n import format_date
 from portal.roles import Role
@@ -22,12 +22,13 @@ if not office:
     st.caption(tr("quota.counts_only"))
 left, right = st.columns(2)
 today = clock.today()
-year = left.number_input(tr("quota.year"), 2020, 2100, today.year, step=1, key="quota_year")
+year = left.number_input(tr("quota.year"), 2021, 2100, today.year, step=1, key="quota_year")
 on = right.date_input(tr("quota.date"), value=today, format="YYYY-MM-DD", key="quota_date")
 with db() as session:
     rows = quotas.dashboard(session, actor=me, year=int(year), on=on)
     case_rows = cases.list_cases(session, actor=me, page=1, page_size=10_000)[0] if office else []
     untrue = selfcheck.untrue_answers(session, actor=me, year=int(year))
+    areas = {e.number: e.area for e in catalogue.list_categories(session, year=int(year))}
 
 labels = list(quotas.LABELS.values())
 wanted = st.multiselect(tr("quota.filter"), labels, placeholder=tr("common.all"),
@@ -74,10 +75,13 @@ if office:
         key="quota_export_cases")
 
     st.subheader(tr("quota.by_category"))
-    verified = pd.DataFrame([{"category": c["category_number"]} for c in case_rows
+    verified = pd.DataFrame([{"area": areas.get(c["category_number"], ""),
+                              "category": c["category_number"]} for c in case_rows
                              if c["status"] == "verified"])
     if not verified.empty:
-        st.bar_chart(verified.value_counts("category").sort_index())
+        by_area, by_category = st.columns(2)
+        by_area.bar_chart(verified.value_counts("area"))
+        by_category.bar_chart(verified.value_counts("category").sort_index())
 
     with st.expander(tr("quota.exempt")), st.form("quota_exempt"):
         names = {r["unit_id"]: r["unit"] for r in rows}

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlmodel import Session, col, delete, func, select
 
-from portal import audit, clock
+from portal import attachments, audit, clock
 from portal.errors import FieldChecks, NotFound, PermissionDenied, ValidationError
-from portal.models import CaseOutcome, CaseReport, Notice, Report, TypicalCase, Unit
+from portal.models import CaseAttachment, CaseOutcome, CaseReport, Notice, Report, TypicalCase, Unit
 from portal.roles import Actor, Role
 
 STATUSES = ("clue", "checking", "concluded", "verified")  # 线索 / 核查中 / 已办结 / 已审核
@@ -30,6 +30,7 @@ class CaseInput:
     outcomes: list[str] = field(default_factory=list)
     persons_handled: int = 0
     report_ids: list[int] = field(default_factory=list)
+    uploads: list[attachments.Upload] = field(default_factory=list)
 
 
 def _scope(actor: Actor, unit_id: int | None) -> None:
@@ -109,6 +110,7 @@ def _validate(session: Session, data: CaseInput) -> dict:
     fields.check("outcomes", outcomes)
     fields.check("persons_handled", persons)
     fields.check("reports", reports)
+    fields.check("attachments", lambda: attachments.check(data.uploads))
     fields.raise_if_any()
     return fields.clean
 
@@ -121,6 +123,20 @@ def _write_links(session: Session, case_id: int, outcomes: list[str],
         session.add(CaseOutcome(case_id=case_id, outcome=outcome))
     for report_id in report_ids:
         session.add(CaseReport(case_id=case_id, report_id=report_id))
+
+
+def _store_files(session: Session, case_id: int, checked: list) -> None:
+    for upload, content_type in checked:
+        session.add(CaseAttachment(case_id=case_id, filename=upload.filename[:200],
+                                   content_type=content_type, size=len(upload.data),
+                                   data=upload.data, uploaded_at=clock.now()))
+
+
+def case_files(session: Session, *, actor: Actor, case_id: int) -> list[CaseAttachment]:
+    """The decision documents of a case the actor may read."""
+    _load(session, actor, case_id)
+    return list(session.exec(select(CaseAttachment).where(CaseAttachment.case_id == case_id)
+                             .order_by(CaseAttachment.id)))
 
 
 def register(session: Session, *, actor: Actor, data: CaseInput,
@@ -141,6 +157,7 @@ def register(session: Session, *, actor: Actor, data: CaseInput,
     session.add(case)
     session.flush()
     _write_links(session, case.id, clean["outcomes"], clean["reports"])
+    _store_files(session, case.id, clean["attachments"])
     audit.record(session, actor=actor, action="case.register", entity="case",
                  entity_id=case.id, detail=clean["title"])
     session.commit()
@@ -171,6 +188,7 @@ def update(session: Session, *, actor: Actor, case_id: int, data: CaseInput) -> 
     case.persons_handled = clean["persons_handled"]
     session.add(case)
     _write_links(session, case.id, clean["outcomes"], clean["reports"])
+    _store_files(session, case.id, clean["attachments"])
     audit.record(session, actor=actor, action="case.update", entity="case", entity_id=case.id)
     session.commit()
     return case

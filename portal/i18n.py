@@ -385,6 +385,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case.col.reports": ("关联反映问题（受理编号，逗号分隔）", "Linked reports (tracking numbers)"),
     "case.col.exposed": ("通报曝光", "Exposed"),
     "case.register": ("登记典型案例", "Register a case"),
+    "case.files": ("处理决定等文书（PDF/JPG/PNG，单个不超过 10 MB，最多 5 个）",
+                   "Decision documents (PDF/JPG/PNG, ≤10 MB each, ≤5)"),
     "case.registered": ("已登记。", "Registered."),
     "case.pick": ("查看案例", "Open a case"),
     "case.edit": ("修改案例（审核前）", "Edit (before verification)"),

@@ -310,6 +310,20 @@ class CaseReport(SQLModel, table=True):
     report_id: int = Field(foreign_key="reports.id", primary_key=True)
 
 
+class CaseAttachment(SQLModel, table=True):
+    """A decision document of a case (PDF or image, checked by content)."""
+
+    __tablename__ = "case_attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="typical_cases.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=40)
+    size: int
+    data: bytes
+    uploaded_at: NaiveDatetime = Field(default_factory=now)
+
+
 class QuotaRule(SQLModel, table=True):
     """A checkpoint of the quota; `year` None is the default for years without own rules."""
 

@@ -206,3 +206,23 @@ def test_a_case_registered_from_a_transfer_letter_keeps_the_link(session, people
         cases.register(session, actor=people["fgj"], notice_id=letter.id, data=CaseInput(
             unit_id=unit_id(session), category_number=16, title="x", summary="x",
             found_on=date(2026, 12, 1), source="transfer"))
+
+
+def test_decision_documents_are_checked_and_kept_with_the_case(session, people):
+    from portal.attachments import Upload
+
+    pdf = b"%PDF-1.7\n" + b"0" * 32
+    made = cases.register(session, actor=people["fgj"], data=CaseInput(
+        unit_id=unit_id(session), category_number=7, title="附处理决定", summary="见附件。",
+        found_on=date(2026, 2, 1), source="self_check",
+        uploads=[Upload("政务处分决定书.pdf", pdf)]))
+    files = cases.case_files(session, actor=people["discipline"], case_id=made.id)
+    assert [(f.filename, f.content_type) for f in files] == [("政务处分决定书.pdf",
+                                                               "application/pdf")]
+    with pytest.raises(NotFound):
+        cases.case_files(session, actor=people["zjj"], case_id=made.id)
+    with pytest.raises(FormInvalid) as invalid:
+        cases.register(session, actor=people["fgj"], data=CaseInput(
+            unit_id=unit_id(session), category_number=7, title="x", summary="x",
+            found_on=date(2026, 2, 1), source="other", uploads=[Upload("a.docx", b"PK..")]))
+    assert invalid.value.errors["attachments"].key == "error.file_type"

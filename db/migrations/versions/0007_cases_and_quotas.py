@@ -50,6 +50,17 @@ def upgrade() -> None:
         sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), primary_key=True),
     )
     op.create_table(
+        "case_attachments",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("case_id", sa.Integer, sa.ForeignKey("typical_cases.id"), nullable=False,
+                  index=True),
+        sa.Column("filename", sa.String(200), nullable=False),
+        sa.Column("content_type", sa.String(40), nullable=False),
+        sa.Column("size", sa.Integer, nullable=False),
+        sa.Column("data", sa.LargeBinary, nullable=False),
+        sa.Column("uploaded_at", sa.DateTime, nullable=False),
+    )
+    op.create_table(
         "quota_rules",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("year", sa.Integer, nullable=True),
@@ -79,6 +90,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("quota_exemptions", "quota_rules", "case_reports", "case_outcomes",
-                  "typical_cases"):
+    for table in ("quota_exemptions", "quota_rules", "case_attachments", "case_reports",
+                  "case_outcomes", "typical_cases"):
         op.drop_table(table)
