@@ -106,5 +106,8 @@ def test_file_assign_answer_and_rate_unsatisfied(start_server, browser):
     citizen.get_by_label("评价意见（选填）").fill("材料仍被要求重复提交")
     citizen.get_by_role("button", name="提交评价").click()
     citizen.get_by_text("已转入差评整改").first.wait_for()
-    citizen.get_by_text("差评整改中").first.wait_for()  # the status, once the page has rerun
-    assert "评价：不满意，转入差评整改" in citizen.inner_text(MAIN)
+    # the rerun redraws the timeline and the status: wait for both rather than read mid-way
+    citizen.get_by_text("评价：不满意，转入差评整改").wait_for()
+    citizen.get_by_text("差评整改中", exact=True).wait_for()
+    wait_ready(citizen)
+    assert "提交评价" not in citizen.inner_text(MAIN)  # a reopened report is not rated again
