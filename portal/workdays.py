@@ -98,6 +98,7 @@ def deadline(assigned_at: datetime, working_days: int, *, session: Session | Non
 # ---- admin: overrides --------------------------------------------------------------------
 
 def list_overrides(session: Session, *, actor: Actor, year: int) -> list[CalendarOverride]:
+    """The year's admin-entered dates, in order, for the calendar admin page."""
     require(actor, Role.ADMIN)
     return list(session.exec(select(CalendarOverride).where(
         CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))
@@ -106,6 +107,7 @@ def list_overrides(session: Session, *, actor: Actor, year: int) -> list[Calenda
 
 def set_override(session: Session, *, actor: Actor, day: date, is_working_day: bool,
                  note: str) -> CalendarOverride:
+    """Enter or change one date's status, e.g. next year's 调休 schedule once published."""
     require(actor, Role.ADMIN)
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
@@ -120,6 +122,7 @@ def set_override(session: Session, *, actor: Actor, day: date, is_working_day: b
 
 
 def delete_override(session: Session, *, actor: Actor, day: date) -> None:
+    """Drop a date's override so the built-in calendar (or Mon–Fri) applies again."""
     require(actor, Role.ADMIN)
     row = session.get(CalendarOverride, day)
     if row is None:
@@ -133,6 +136,7 @@ def delete_override(session: Session, *, actor: Actor, day: date) -> None:
 # ---- SLA windows -------------------------------------------------------------------------
 
 def sla_days(session: Session, name: str) -> int:
+    """A deadline clock's length, read from the database so admins can change it."""
     window = session.get(SlaWindow, name)
     if window is None:
         raise NotFound()
@@ -143,11 +147,13 @@ SLA_ORDER = ("respond", "reply", "reopen", "reminder", "urging", "supervision")
 
 
 def list_sla_windows(session: Session) -> list[SlaWindow]:
+    """All deadline clocks in the order the process runs, for the admin page."""
     windows = session.exec(select(SlaWindow)).all()
     return sorted(windows, key=lambda w: (SLA_ORDER + (w.name,)).index(w.name))
 
 
 def set_sla_window(session: Session, *, actor: Actor, name: str, working_days: int) -> SlaWindow:
+    """Change a deadline clock; applies to deadlines computed from now on."""
     require(actor, Role.ADMIN)
     window = session.get(SlaWindow, name)
     if window is None:

@@ -3,9 +3,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlmodel import select
 
 from portal import workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
+from portal.models import AuditEvent
 from portal.roles import Role
 from portal.workdays import add_working_days, is_working_day
 from tests.factories import make_user
@@ -52,6 +54,16 @@ def test_adding_twice_is_adding_the_sum(day, x, y):
     assert add_working_days(day, x + y) == add_working_days(add_working_days(day, x), y)
 
 
+def test_2026_is_official_and_2027_is_not_until_an_admin_enters_a_date(session):
+    assert workdays.is_official(2026) and workdays.is_official(2026, session=session)
+    assert not workdays.is_official(2027) and not workdays.is_official(2027, session=session)
+    admin = make_user(session, Role.ADMIN)
+    workdays.set_override(session, actor=admin, day=date(2027, 12, 31), is_working_day=False,
+                          note="")
+    assert workdays.is_official(2027, session=session)
+    assert not workdays.is_official(2028, session=session)
+
+
 def test_2027_falls_back_to_monday_to_friday_without_overrides(session):
     assert not workdays.is_official(2027, session=session)
     # 31 Dec 2026 is a Thursday; 1 Jan 2027 (元旦 in reality) counts as a plain Friday.
@@ -89,6 +101,20 @@ def test_deadline_counts_from_the_next_working_day_after_the_cutoff(session):
         2026, 11, 24)  # Friday evening: counts from Monday
 
 
+def test_deadline_at_exactly_the_cutoff_hour_already_counts_from_the_next_working_day(session):
+    assert workdays.deadline(datetime(2026, 11, 23, 16, 59), 1, session=session)[0] == date(
+        2026, 11, 24)
+    assert workdays.deadline(datetime(2026, 11, 23, 17, 0), 1, session=session)[0] == date(
+        2026, 11, 25)
+    assert workdays.deadline(datetime(2026, 11, 23, 12, 0), 1, session=session,
+                             cutoff_hour=12)[0] == date(2026, 11, 25)
+
+
+def test_deadline_within_official_years_is_not_estimated():
+    # Assigned on the last working day before National Day 2026, after hours.
+    assert workdays.deadline(datetime(2026, 9, 30, 18, 0), 1) == (date(2026, 10, 9), False)
+
+
 def test_deadline_into_an_unofficial_year_is_flagged_estimated(session):
     due, estimated = workdays.deadline(datetime(2026, 12, 28, 10, 0), 5, session=session)
     assert due == date(2027, 1, 4) and estimated
@@ -110,17 +136,25 @@ def test_sla_windows_are_data(session):
     assert workdays.sla_days(session, "reply") == 5
     workdays.set_sla_window(session, actor=admin, name="reply", working_days=7)
     assert workdays.sla_days(session, "reply") == 7
-    with pytest.raises(ValidationError):
-        workdays.set_sla_window(session, actor=admin, name="reply", working_days=0)
+    for bad in (0, 61, -5):
+        with pytest.raises(ValidationError) as error:
+            workdays.set_sla_window(session, actor=admin, name="reply", working_days=bad)
+        assert (error.value.key, error.value.field, error.value.params) == (
+            "error.sla_days_range", "working_days", {"min": 1, "max": 60})
+    workdays.set_sla_window(session, actor=admin, name="reply", working_days=60)
+    assert workdays.sla_days(session, "reply") == 60
     with pytest.raises(NotFound):
         workdays.set_sla_window(session, actor=admin, name="nothing", working_days=3)
 
 
 def test_calendar_admin_validates_and_deletes(session):
     admin = make_user(session, Role.ADMIN)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         workdays.set_override(session, actor=admin, day=date(2027, 2, 1), is_working_day=False,
                               note="长" * 101)
+    assert (error.value.key, error.value.field, error.value.params) == (
+        "error.calendar_note_too_long", "note", {"max": 100})
+    assert workdays.list_overrides(session, actor=admin, year=2027) == []
     workdays.set_override(session, actor=admin, day=date(2027, 2, 1), is_working_day=False,
                           note="春节")
     assert [o.note for o in workdays.list_overrides(session, actor=admin, year=2027)] == ["春节"]
@@ -140,3 +174,30 @@ def test_only_admins_change_the_calendar_and_time_limits(session, role):
         workdays.delete_override(session, actor=someone, day=date(2027, 1, 1))
     with pytest.raises(PermissionDenied):
         workdays.set_sla_window(session, actor=someone, name="reply", working_days=3)
+
+
+def test_a_note_is_stripped_before_its_length_is_checked_and_setting_twice_updates(session):
+    admin = make_user(session, Role.ADMIN)
+    row = workdays.set_override(session, actor=admin, day=date(2027, 2, 6),
+                                is_working_day=True, note="  " + "班" * 100 + "  ")
+    assert row.note == "班" * 100 and row.is_working_day
+    workdays.set_override(session, actor=admin, day=date(2027, 2, 6), is_working_day=False,
+                          note=" 改为休息 ")
+    [only] = workdays.list_overrides(session, actor=admin, year=2027)
+    assert (only.day, only.is_working_day, only.note) == (date(2027, 2, 6), False, "改为休息")
+
+
+def test_every_calendar_and_time_limit_change_leaves_an_audit_row(session):
+    admin = make_user(session, Role.ADMIN)
+    workdays.set_override(session, actor=admin, day=date(2027, 1, 1), is_working_day=False,
+                          note="元旦")
+    workdays.delete_override(session, actor=admin, day=date(2027, 1, 1))
+    workdays.set_sla_window(session, actor=admin, name="respond", working_days=2)
+    actions = session.exec(select(AuditEvent.action).where(AuditEvent.actor_id == admin.user_id)
+                           .order_by(AuditEvent.id)).all()
+    assert actions == ["calendar.set", "calendar.delete", "sla.set"]
+
+
+def test_only_admins_read_the_override_list(session):
+    with pytest.raises(PermissionDenied):
+        workdays.list_overrides(session, actor=make_user(session, Role.UNIT), year=2027)
