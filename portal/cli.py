@@ -89,12 +89,16 @@ def _catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
-def _escalate(args: argparse.Namespace) -> int:
+def _day(text: str) -> date:
+    """An argparse type: YYYY-MM-DD, with a Chinese message when it is not."""
     try:
-        today = date.fromisoformat(args.today) if args.today else clock.today()
-    except ValueError:
-        print(f"日期格式应为 YYYY-MM-DD：{args.today}", file=sys.stderr)
-        return 2
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from exc
+
+
+def _escalate(args: argparse.Namespace) -> int:
+    today = args.today or clock.today()
     with session_scope(make_engine()) as session:
         if not args.today and not workdays.is_working_day(today, session=session):
             print(f"{today.isoformat()} 不是工作日，未执行逾期督办。")
@@ -114,11 +118,7 @@ def _escalate(args: argparse.Namespace) -> int:
 def _quotas(args: argparse.Namespace) -> int:
     from portal import quotas
 
-    try:
-        on = date.fromisoformat(args.date) if args.date else clock.today()
-    except ValueError:
-        print(f"日期格式应为 YYYY-MM-DD：{args.date}", file=sys.stderr)
-        return 2
+    on = args.date or clock.today()
     with session_scope(make_engine()) as session:
         rows = quotas.compute(session, year=args.year or on.year, on=on)
     if args.json:
@@ -150,11 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     cat.set_defaults(func=_catalogue)
     quota = sub.add_parser("quotas", help="各单位典型案例指标完成情况")
     quota.add_argument("--year", type=int, default=None, help="年度（默认为 --date 所在年度）")
-    quota.add_argument("--date", default=None, help="按哪一天计算（YYYY-MM-DD，默认今天）")
+    quota.add_argument("--date", type=_day, default=None, help="按哪一天计算（YYYY-MM-DD，默认今天）")
     quota.add_argument("--json", action="store_true", help="以 JSON 输出")
     quota.set_defaults(func=_quotas)
     esc = sub.add_parser("escalate", help="对逾期件发出下一级督办通知（三单一函）")
-    esc.add_argument("--today", help="按哪一天执行（YYYY-MM-DD，默认今天；今天不是工作日则不执行）")
+    esc.add_argument("--today", type=_day, help="按哪一天执行（YYYY-MM-DD，默认今天；今天不是工作日则不执行）")
     esc.add_argument("--dry-run", action="store_true", help="只列出将要发出的通知，不保存")
     esc.set_defaults(func=_escalate)
     return parser
