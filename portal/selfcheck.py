@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from portal import audit, clock, workdays
+from portal import audit, cards, clock, workdays
 from portal.catalogue import list_categories
 from portal.errors import NotFound, PermissionDenied, PortalError, ValidationError
 from portal.models import (
@@ -221,6 +221,15 @@ def form_view(session: Session, *, actor: Actor, form_id: int) -> dict:
     rows = session.exec(select(SelfcheckRow).where(SelfcheckRow.form_id == form.id)
                         .order_by(SelfcheckRow.category_number)).all()
     history = _history(session, [r.carried_from_id for r in rows if r.carried_from_id])
+    today = clock.today()
+    yellow_until = workdays.add_working_days(today, 1, session=session)
+
+    def card(row: SelfcheckRow) -> str | None:
+        """红黄牌 of an open rectification, on the same calendar as every other deadline."""
+        if not row.has_problem or row.progress == "done":
+            return None
+        return cards.classify(row.deadline, today, yellow_until)
+
     return {
         "id": form.id, "status": form.status, "version": form.version, "late": form.late,
         "submitted_at": form.submitted_at, "review_comment": form.review_comment,
@@ -234,7 +243,8 @@ def form_view(session: Session, *, actor: Actor, form_id: int) -> dict:
                   "has_problem": r.has_problem, "description": r.description, "risk": r.risk,
                   "measure": r.measure, "person": r.person, "deadline": r.deadline,
                   "progress": r.progress, "carried": r.carried_from_id is not None,
-                  "history": history.get(r.carried_from_id, "")} for r in rows],
+                  "history": history.get(r.carried_from_id, ""), "card": card(r)}
+                 for r in rows],
     }
 
 

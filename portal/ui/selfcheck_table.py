@@ -1,11 +1,9 @@
 """The 32-row self-check grid: form rows <-> the editor's table, with labels in one place."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
-from portal import cards, clock, workdays
+from portal import cards
 from portal.selfcheck import RowInput
 from portal.ui.context import tr
 
@@ -20,20 +18,14 @@ def _labels() -> dict[str, str]:
             for name in COLUMNS}
 
 
-def _card(row: dict, today: date, yellow_until: date) -> str:
-    """Red/yellow for an open rectification whose deadline has passed or is near."""
-    if not row["has_problem"] or row["progress"] == "done":
-        return ""
-    which = cards.classify(row["deadline"], today, yellow_until)
+def _card(which: str | None) -> str:
     return f"{CARD_MARK[which]} {tr('card.' + which)}" if which else ""
 
 
 def to_frame(rows: list[dict]) -> pd.DataFrame:
     yes, no = tr("selfcheck.exists"), tr("selfcheck.not_exists")
     labels = _labels()
-    today = clock.today()
-    yellow_until = workdays.add_working_days(today, 1)
-    data = [{labels["card"]: _card(r, today, yellow_until), labels["number"]: r["category_number"], labels["area"]: r["area"],
+    data = [{labels["card"]: _card(r["card"]), labels["number"]: r["category_number"], labels["area"]: r["area"],
              labels["category"]: r["category"],
              labels["has_problem"]: {True: yes, False: no, None: ""}[r["has_problem"]],
              labels["description"]: r["description"], labels["risk"]: r["risk"],
