@@ -100,8 +100,15 @@ if rows:
         st.caption(tr("case.col.reports") + "：" + "、".join(chosen["reports"]))
     with db() as session:
         documents = cases.case_files(session, actor=me, case_id=picked)
-    for document in documents:
-        st.download_button(tr("detail.download", name=document.filename), data=document.data,
+
+
+    def file_data(file_id: int) -> bytes:
+        with db() as session:
+            return cases.case_file_data(session, actor=me, file_id=file_id)
+
+    for document in documents:  # contents are read only when a button is pressed
+        st.download_button(tr("detail.download", name=document.filename),
+                           data=lambda i=document.id: file_data(i),
                            file_name=document.filename, mime=document.content_type,
                            key=f"cases_file_{document.id}")
     if chosen["status"] != "verified":

@@ -60,11 +60,12 @@ if office:
     export_left, export_right = st.columns(2)
     export_left.download_button(
         tr("quota.export_table"), mime=exports.MIME, file_name=f"典型案例指标{int(year)}.xlsx",
-        data=exports.workbook("指标完成情况", list(table[0]) if table else [],
-                              [list(t.values()) for t in table]), key="quota_export_table")
+        data=lambda: exports.workbook("指标完成情况", list(table[0]) if table else [],
+                                      [list(t.values()) for t in table]),
+        key="quota_export_table")
     export_right.download_button(
         tr("quota.export_cases"), mime=exports.MIME, file_name=f"典型案例清单{int(year)}.xlsx",
-        data=exports.workbook("典型案例", ["单位", "类别", "标题", "状态", "来源", "处理结果",
+        data=lambda: exports.workbook("典型案例", ["单位", "类别", "标题", "状态", "来源", "处理结果",
                                           "发现日期", "办结日期", "处理人数"],
                               [[c["unit"], c["category_number"], c["title"],
                                 tr(f"case.status.{c['status']}"),

@@ -43,7 +43,7 @@ editable = view["status"] in selfcheck.EDITABLE
 edited = selfcheck_table.editor(selfcheck_table.to_frame(view["rows"]), key=editor_key,
                                 disabled=not editable)
 save_col, rest_col, submit_col, excel_col = st.columns(4)
-excel_col.download_button(tr("selfcheck.excel"), data=selfcheck_excel.render(view),
+excel_col.download_button(tr("selfcheck.excel"), data=lambda: selfcheck_excel.render(view),
                           file_name=f"{view['unit']}{view['campaign']}自查表.xlsx",
                           mime=selfcheck_excel.MIME, key="selfcheck_excel")
 if editable:

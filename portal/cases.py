@@ -132,11 +132,21 @@ def _store_files(session: Session, case_id: int, checked: list) -> None:
                                    data=upload.data, uploaded_at=clock.now()))
 
 
-def case_files(session: Session, *, actor: Actor, case_id: int) -> list[CaseAttachment]:
-    """The decision documents of a case the actor may read."""
+def case_files(session: Session, *, actor: Actor, case_id: int) -> list:
+    """The decision documents of a case the actor may read (names, not contents)."""
     _load(session, actor, case_id)
-    return list(session.exec(select(CaseAttachment).where(CaseAttachment.case_id == case_id)
-                             .order_by(CaseAttachment.id)))
+    return list(session.exec(
+        select(CaseAttachment.id, CaseAttachment.filename, CaseAttachment.content_type,
+               CaseAttachment.size)
+        .where(CaseAttachment.case_id == case_id).order_by(CaseAttachment.id)).all())
+
+
+def case_file_data(session: Session, *, actor: Actor, file_id: int) -> bytes:
+    found = session.get(CaseAttachment, file_id)
+    if found is None:
+        raise NotFound()
+    _load(session, actor, found.case_id)
+    return found.data
 
 
 def register(session: Session, *, actor: Actor, data: CaseInput,

@@ -109,7 +109,7 @@ def notice_downloads(prefix: str, rows: list[dict]) -> None:
     for n in rows:
         if not n["withdrawn"]:
             st.download_button(tr("notice.download", number=n["number"]),
-                               data=notice_doc.render(n), file_name=f"{n['number']}.docx",
+                               data=lambda n=n: notice_doc.render(n), file_name=f"{n['number']}.docx",
                                mime=notice_doc.MIME, key=f"{prefix}_notice_{n['id']}")
 
 
@@ -149,10 +149,13 @@ def _attachments(prefix: str, actor: Actor, view: reports.ReportView) -> None:
     if not view.attachments:
         return
     st.markdown(f"**{tr('detail.attachments')}**")
-    for item in view.attachments:
+    def load(attachment_id: int) -> bytes:
         with db() as session:
-            data = reports.attachment(session, actor=actor, attachment_id=item["id"]).data
-        st.download_button(tr("detail.download", name=item["filename"]), data=data,
+            return reports.attachment(session, actor=actor, attachment_id=attachment_id).data
+
+    for item in view.attachments:  # the bytes are read only when a button is pressed
+        st.download_button(tr("detail.download", name=item["filename"]),
+                           data=lambda i=item["id"]: load(i),
                            file_name=item["filename"], mime=item["content_type"],
                            key=f"{prefix}_file_{item['id']}")
 

@@ -226,3 +226,17 @@ def test_decision_documents_are_checked_and_kept_with_the_case(session, people):
             unit_id=unit_id(session), category_number=7, title="x", summary="x",
             found_on=date(2026, 2, 1), source="other", uploads=[Upload("a.docx", b"PK..")]))
     assert invalid.value.errors["attachments"].key == "error.file_type"
+
+
+def test_a_decision_document_is_read_only_by_who_may_read_the_case(session, people):
+    from portal.attachments import Upload
+
+    made = cases.register(session, actor=people["fgj"], data=CaseInput(
+        unit_id=unit_id(session), category_number=7, title="附件读取", summary="见附件。",
+        found_on=date(2026, 2, 1), source="self_check",
+        uploads=[Upload("决定书.pdf", b"%PDF-1.7\n0000")]))
+    file_id = cases.case_files(session, actor=people["fgj"], case_id=made.id)[0].id
+    assert cases.case_file_data(session, actor=people["discipline"], file_id=file_id) \
+        .startswith(b"%PDF")
+    with pytest.raises(NotFound):
+        cases.case_file_data(session, actor=people["zjj"], file_id=file_id)
