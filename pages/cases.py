@@ -5,7 +5,7 @@ from portal.attachments import Upload
 from portal.errors import FormInvalid, PortalError
 from portal.i18n import format_date
 from portal.roles import Role
-from portal.ui.context import db, lang, show_error, tr
+from portal.ui.context import db, lang, show_error, show_form_errors, tr
 from portal.ui.guard import require_login
 from portal.ui.widgets import current_page, flash, pager, show_flash
 
@@ -84,8 +84,7 @@ with st.expander(tr("case.register"), expanded=bool(letter)), st.form("cases_new
             flash(tr("case.registered"))
             st.rerun()
         except FormInvalid as invalid:
-            for error in invalid.errors.values():
-                st.error(tr(error.key, **error.params))
+            show_form_errors(invalid)
         except PortalError as error:
             show_error(error)
 
@@ -139,8 +138,7 @@ if rows:
                     flash(tr("users.saved"))
                     st.rerun()
                 except FormInvalid as invalid:
-                    for error in invalid.errors.values():
-                        st.error(tr(error.key, **error.params))
+                    show_form_errors(invalid)
                 except PortalError as error:
                     show_error(error)
     position = cases.STATUSES.index(chosen["status"])

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from portal.db import make_engine, session_scope
-from portal.errors import PortalError
+from portal.errors import FormInvalid, PortalError
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from portal.roles import Actor
 
@@ -39,6 +39,12 @@ def actor() -> Actor | None:
 
 def show_error(error: PortalError) -> None:
     st.error(tr(error.key, **error.params))
+
+
+def show_form_errors(invalid: FormInvalid) -> None:
+    """Every field's message of a refused form, one under the other."""
+    for error in invalid.errors.values():
+        st.error(tr(error.key, **error.params))
 
 
 def language_switch() -> None:
