@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import log_in, wait_ready
 
@@ -29,8 +30,17 @@ def pick(page, label: str, option: str) -> None:
 
 
 def open_report(page, tracking_no: str) -> None:
-    pick(page, "查看并办理", tracking_no)
-    page.locator("h3").filter(has_text=tracking_no).wait_for()
+    """Pick the report in the queue; pick again if a rerun swallowed the first choice."""
+    heading = page.locator("h3").filter(has_text=tracking_no)
+    for _ in range(3):
+        wait_ready(page)
+        pick(page, "查看并办理", tracking_no)
+        try:
+            heading.wait_for(timeout=7_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    heading.wait_for()
     wait_ready(page)
 
 
