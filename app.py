@@ -14,4 +14,5 @@ st.sidebar.caption(tr("app.title"))
 if current is not None:
     st.sidebar.caption(tr("login.logged_in_as", name=current.display_name))
     auth.logout_button()
+st.session_state["_page"] = page.url_path  # confirmations stay with the page they belong to
 page.run()

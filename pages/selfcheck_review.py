@@ -6,11 +6,11 @@ from portal import cards, clock, selfcheck, units
 from portal.errors import PortalError
 from portal.i18n import format_date, format_datetime
 from portal.roles import Role
-from portal.ui import selfcheck_table
+from portal.ui import selfcheck_form
 from portal.ui.context import db, lang, show_error, tr
 from portal.ui.guard import require_login
 from portal.ui.report_actions import CARD_MARK
-from portal.ui.widgets import flash, show_flash
+from portal.ui.widgets import ask_to_confirm, flash, pending_confirmation, show_flash
 
 me = require_login(Role.SUPERVISOR, Role.DISCIPLINE)
 office = me.has(Role.SUPERVISOR)
@@ -28,14 +28,21 @@ def run(call, message: str) -> None:  # noqa: ANN001
 
 st.title(tr("page.selfcheck_review"))
 show_flash()
+pending_confirmation()
 with db() as session:
     campaigns = selfcheck.list_campaigns(session)
     unit_names = {u.id: u.name for u in units.list_units(session)}
 
 if office:
     left, right = st.columns([1, 3])
-    if left.button(tr("selfcheck.open_next"), type="primary", key="review_open_next"):
-        run(lambda s: selfcheck.open_next_campaign(s, actor=me), tr("selfcheck.saved"))
+    if left.button(tr("selfcheck.open_next"), key="review_open_next"):
+        with db() as session:
+            plan = selfcheck.preview_next_campaign(session, actor=me)
+        words = {"units": plan["units"], "name": plan["name"],
+                 "due": format_date(plan["due_date"], lang())}
+        ask_to_confirm(tr("selfcheck.confirm_open", **words),
+                lambda s: selfcheck.open_next_campaign(s, actor=me),
+                tr("selfcheck.opened_for", **words))
     with right.expander(tr("selfcheck.open_custom")), st.form("review_open"):
         year = st.number_input(tr("selfcheck.year"), 2020, 2100, clock.today().year, step=1)
         quarter = st.selectbox(tr("selfcheck.quarter"), [1, 2, 3, 4],
@@ -84,18 +91,25 @@ if reviewable:
                            format_func=lambda i: reviewable[i]["unit"], key="review_form")
     with db() as session:
         view = selfcheck.form_view(session, actor=me, form_id=form_id)
-    st.dataframe(selfcheck_table.to_frame(view["rows"]), hide_index=True,
-                 use_container_width=True)
+    named = {"unit": view["unit"], "name": view["campaign"]}
+    with st.container(border=True):
+        selfcheck_form.document(view["rows"])
     if office and view["status"] == "submitted":
-        accept_col, return_col = st.columns([1, 3])
-        if accept_col.button(tr("selfcheck.accept"), type="primary", key="review_accept"):
-            run(lambda s: selfcheck.accept(s, actor=me, form_id=form_id), tr("action.done"))
-        with return_col.form("review_return", clear_on_submit=True):
+        if st.button(tr("selfcheck.accept"), type="primary", key="review_accept"):
+            ask_to_confirm(tr("selfcheck.confirm_accept", **named),
+                    lambda s: selfcheck.accept(s, actor=me, form_id=form_id),
+                    tr("selfcheck.accepted_named", **named))
+        with st.form("review_return", clear_on_submit=True):
             comment = st.text_area(tr("selfcheck.return_comment"), max_chars=500,
                                    key="review_comment")
+            with st.expander(tr("selfcheck.return_notes")):
+                notes = {r["category_number"]: st.text_input(
+                    tr("selfcheck.note_for", number=r["category_number"]), max_chars=500,
+                    key=f"review_note_{r['category_number']}") for r in view["rows"]}
             if st.form_submit_button(tr("selfcheck.return")):
                 run(lambda s: selfcheck.return_form(s, actor=me, form_id=form_id,
-                                                    comment=comment), tr("action.done"))
+                                                    comment=comment, category_notes=notes),
+                    tr("selfcheck.returned_named", **named))
 
 st.subheader(tr("selfcheck.summary"))
 st.write(tr("selfcheck.progress_line", **overview["progress"]))

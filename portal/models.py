@@ -270,6 +270,7 @@ class SelfcheckRow(SQLModel, table=True):
     deadline: date | None = None
     progress: str = Field(default="open", max_length=16)
     carried_from_id: int | None = Field(default=None, foreign_key="selfcheck_rows.id")
+    review_note: str = ""  # the reviewer's note on this category when the form was returned
 
 
 class TypicalCase(SQLModel, table=True):

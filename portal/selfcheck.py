@@ -28,6 +28,7 @@ EDITABLE = (DRAFT, RETURNED)
 PROGRESS = ("open", "in_progress", "done")  # 未整改 / 整改中 / 已整改
 DUE_WORKING_DAYS = 10
 TEXT_LIMIT = 1000
+REVIEW_NOTE_LIMIT = 500
 
 
 class EditConflict(PortalError):
@@ -113,17 +114,31 @@ def open_campaign(session: Session, *, actor: Actor, year: int, quarter: int,
     return campaign
 
 
-def open_next_campaign(session: Session, *, actor: Actor) -> SelfcheckCampaign:
-    """One click: the quarter after the newest campaign (or the current quarter)."""
-    _require_office(actor)
+def _next_quarter(session: Session) -> tuple[int, int]:
+    """The quarter after the newest campaign (or the current quarter when there is none)."""
     latest = session.exec(select(SelfcheckCampaign).order_by(
         col(SelfcheckCampaign.year).desc(), col(SelfcheckCampaign.quarter).desc())).first()
     if latest is None:
         today = clock.today()
-        year, quarter = today.year, (today.month - 1) // 3 + 1
-    else:
-        year, quarter = (latest.year + 1, 1) if latest.quarter == 4 else (latest.year,
-                                                                            latest.quarter + 1)
+        return today.year, (today.month - 1) // 3 + 1
+    return (latest.year + 1, 1) if latest.quarter == 4 else (latest.year, latest.quarter + 1)
+
+
+def preview_next_campaign(session: Session, *, actor: Actor) -> dict:
+    """What "开启下一季度自查" will do, for the confirmation: quarter, due date, unit count."""
+    _require_office(actor)
+    year, quarter = _next_quarter(session)
+    due, estimated = default_due(session, year, quarter)
+    units = session.exec(select(func.count()).select_from(Unit)
+                         .where(col(Unit.active).is_(True))).one()
+    return {"year": year, "quarter": quarter, "name": campaign_name(year, quarter),
+            "due_date": due, "due_estimated": estimated, "units": units}
+
+
+def open_next_campaign(session: Session, *, actor: Actor) -> SelfcheckCampaign:
+    """One click: the quarter after the newest campaign (or the current quarter)."""
+    _require_office(actor)
+    year, quarter = _next_quarter(session)
     return open_campaign(session, actor=actor, year=year, quarter=quarter)
 
 
@@ -233,6 +248,7 @@ def form_view(session: Session, *, actor: Actor, form_id: int) -> dict:
     return {
         "id": form.id, "status": form.status, "version": form.version, "late": form.late,
         "submitted_at": form.submitted_at, "review_comment": form.review_comment,
+        "updated_at": form.updated_at,
         "campaign": campaign_name(campaign.year, campaign.quarter), "campaign_id": campaign.id,
         "due_date": campaign.due_date, "due_estimated": campaign.due_estimated,
         "unit": session.get(Unit, form.unit_id).name,
@@ -243,7 +259,8 @@ def form_view(session: Session, *, actor: Actor, form_id: int) -> dict:
                   "has_problem": r.has_problem, "description": r.description, "risk": r.risk,
                   "measure": r.measure, "person": r.person, "deadline": r.deadline,
                   "progress": r.progress, "carried": r.carried_from_id is not None,
-                  "history": history.get(r.carried_from_id, ""), "card": card(r)}
+                  "history": history.get(r.carried_from_id, ""), "card": card(r),
+                  "review_note": r.review_note}
                  for r in rows],
     }
 
@@ -283,6 +300,12 @@ def answer_rest_no(rows: list[RowInput]) -> list[RowInput]:
     return rows
 
 
+def fill_progress(rows: list[RowInput]) -> dict[str, int]:
+    """已填 answered/total, and how many 存在 rows still lack what submission needs."""
+    return {"answered": sum(r.has_problem is not None for r in rows), "total": len(rows),
+            "incomplete": sum(bool(r.has_problem) and bool(missing_fields(r)) for r in rows)}
+
+
 def missing_fields(row: RowInput) -> list[str]:
     """What a row lacks for submission: an answer, and for 存在 the four lists' essentials."""
     if row.has_problem is None:
@@ -291,6 +314,12 @@ def missing_fields(row: RowInput) -> list[str]:
         return []
     return [name for name in ("description", "measure", "person", "deadline")
             if not getattr(row, name)]
+
+
+def missing_by_category(rows: list[RowInput]) -> dict[int, list[str]]:
+    """{category number: missing fields} for every row that stops a submission."""
+    missing = {r.category_number: missing_fields(r) for r in rows}
+    return {n: m for n, m in missing.items() if m}
 
 
 def _write(session: Session, actor: Actor, form_id: int, version: int,
@@ -334,8 +363,7 @@ def save_draft(session: Session, *, actor: Actor, form_id: int, version: int,
 def submit(session: Session, *, actor: Actor, form_id: int, version: int,
            rows: list[RowInput]) -> SelfcheckForm:
     """Save and lock the form; every row must be complete. Late submissions are flagged."""
-    missing = {r.category_number: missing_fields(r) for r in rows}
-    missing = {n: m for n, m in missing.items() if m}
+    missing = missing_by_category(rows)
     if missing:
         raise FormIncomplete(missing)
     form = _write(session, actor, form_id, version, rows)
@@ -371,12 +399,21 @@ def accept(session: Session, *, actor: Actor, form_id: int) -> SelfcheckForm:
     return form
 
 
-def return_form(session: Session, *, actor: Actor, form_id: int, comment: str
-                ) -> SelfcheckForm:
-    """Send a submitted form back to the unit with a comment; it becomes editable again."""
-    if not comment.strip():
+def return_form(session: Session, *, actor: Actor, form_id: int, comment: str,
+                category_notes: dict[int, str] | None = None) -> SelfcheckForm:
+    """Send a submitted form back to the unit with a comment (and notes on single categories);
+    it becomes editable again. Notes of an earlier return are replaced."""
+    notes = {int(n): text.strip() for n, text in (category_notes or {}).items() if text.strip()}
+    if not comment.strip() and not notes:
         raise ValidationError("error.selfcheck_comment_required", field="comment")
+    for number, text in notes.items():
+        if len(text) > REVIEW_NOTE_LIMIT:
+            raise ValidationError("error.selfcheck_note_too_long", row=number,
+                                  max=REVIEW_NOTE_LIMIT)
     form = _review(session, actor, form_id)
+    for row in session.exec(select(SelfcheckRow).where(SelfcheckRow.form_id == form.id)):
+        row.review_note = notes.get(row.category_number, "")
+        session.add(row)
     form.status, form.review_comment = RETURNED, comment.strip()
     form.reviewed_at, form.reviewed_by_id = clock.now(), actor.user_id
     form.version += 1

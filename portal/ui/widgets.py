@@ -1,10 +1,13 @@
 """Small widgets pages share."""
 
 import math
+from collections.abc import Callable
 
 import streamlit as st
+from sqlmodel import Session
 
-from portal.ui.context import tr
+from portal.errors import PortalError
+from portal.ui.context import db, show_error, tr
 
 
 def current_page(key: str) -> int:
@@ -27,11 +30,63 @@ def yes_no(value: bool) -> str:
 
 
 def flash(message: str) -> None:
-    """Keep a success message for the next run (after st.rerun)."""
-    st.session_state["_flash"] = message
+    """Keep a success message across reruns until the next action replaces it."""
+    st.session_state["_flash"] = (st.session_state.get("_page"), message)
 
 
 def show_flash() -> None:
-    message = st.session_state.pop("_flash", None)
-    if message:
-        st.success(message)
+    """The last action's confirmation, on the page where it happened; gone elsewhere."""
+    stored = st.session_state.get("_flash")
+    if not stored:
+        return
+    page, message = stored
+    if page != st.session_state.get("_page"):
+        del st.session_state["_flash"]
+        return
+    st.success(message)
+
+
+CONFIRM_KEY = "_confirm"
+
+
+def ask_to_confirm(question: str, call: Callable[[Session], object], done: str) -> None:
+    """Ask in a dialog before a bulk or irreversible action; `done` is said after it ran.
+
+    The question is kept in the session so the dialog survives reruns until 确认 or 取消.
+    """
+    st.session_state[CONFIRM_KEY] = {"page": st.session_state.get("_page"),
+                                     "question": question, "call": call, "done": done}
+    st.rerun()
+
+
+def pending_confirmation() -> None:
+    """Show the dialog of a pending question on the page that asked it; run on 确认."""
+    pending = st.session_state.get(CONFIRM_KEY)
+    if not pending:
+        return
+    if pending["page"] != st.session_state.get("_page"):
+        del st.session_state[CONFIRM_KEY]
+        return
+    st.dialog(tr("common.confirm_title"), on_dismiss=_drop_confirmation)(_confirm_body)(pending)
+
+
+def _drop_confirmation() -> None:
+    st.session_state.pop(CONFIRM_KEY, None)
+
+
+def _confirm_body(pending: dict) -> None:
+    st.write(pending["question"])
+    yes, no = st.columns(2)
+    if yes.button(tr("common.confirm"), type="primary", key="confirm_yes"):
+        try:
+            with db() as session:
+                pending["call"](session)
+        except PortalError as error:
+            show_error(error)
+            return
+        _drop_confirmation()
+        flash(pending["done"])
+        st.rerun(scope="app")
+    if no.button(tr("common.cancel"), key="confirm_no"):
+        _drop_confirmation()
+        st.rerun(scope="app")

@@ -1,4 +1,4 @@
-"""A unit answers its self-check in the grid, submits, and the supervisor returns it."""
+"""A unit fills its self-check form, submits, and the supervisor returns it with a note."""
 
 import pytest
 
@@ -6,41 +6,46 @@ from tests.browser.conftest import log_in, wait_ready
 from tests.browser.test_report_journey import MAIN, open_nav, pick
 
 pytestmark = pytest.mark.browser
-HEADER = 35  # the grid's header and row height, in CSS pixels
-ANSWER_COLUMN = 4  # after 红黄牌, 序号, 方面, 问题类别
 
 
-def answer(page, row: int, text: str) -> None:
-    """Type `text` into the 是否存在问题 cell of grid row `row` (0-based)."""
-    grid = page.locator("[data-testid='stDataFrame']").bounding_box()
-    page.mouse.click(grid["x"] + 20, grid["y"] + HEADER + row * HEADER + HEADER / 2)
-    for _ in range(ANSWER_COLUMN):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(800)
-    wait_ready(page)
+def category_block(page, number: int):
+    """The bordered block of category `number` in the visible area tab."""
+    return page.locator(f".st-key-selfcheck_category_{number}")
 
 
-def test_unit_answers_and_submits_then_the_supervisor_returns_it(start_server, browser):
+def test_unit_fills_the_form_and_submits_then_the_supervisor_returns_it(start_server, browser):
     server = start_server()
-    unit = browser.new_context(locale="zh-CN", viewport={"width": 1500, "height": 1100}).new_page()
+    unit = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}).new_page()
     unit.set_default_timeout(20_000)
     unit.goto(server.url)
     wait_ready(unit)
     log_in(unit, "unit_zjj", "Demo-Unit-2026")
     open_nav(unit, "季度自查")
     unit.get_by_text("状态：草稿").wait_for()
-    answer(unit, 0, "不存在")
-    answer(unit, 1, "不存在")
+    assert "已填 0/32" in unit.inner_text(MAIN) or "已填 1/32" in unit.inner_text(MAIN)
+
+    category_block(unit, 1).get_by_text("存在", exact=True).click()
+    wait_ready(unit)
+    block = category_block(unit, 1)
+    block.get_by_label("问题描述").fill("重大项目推进会议纪要落实跟踪不及时")
+    block.get_by_label("整改措施").fill("建立督办台账，每周跟踪")
+    block.get_by_label("责任人").fill("李科长")
+    block.get_by_label("责任人").press("Tab")
+    wait_ready(unit)
+    assert "有尚未保存的修改" in unit.inner_text(MAIN)
+    unit.get_by_role("button", name="提交", exact=True).click()
+    wait_ready(unit)
+    unit.get_by_text("请填写：整改时限").wait_for()  # inline, under category 1
+
+    category_block(unit, 1).get_by_text("不存在", exact=True).click()
+    wait_ready(unit)
     unit.get_by_role("button", name="其余类别标记为“不存在”").click()
-    unit.wait_for_timeout(1000)
+    unit.get_by_text("草稿已保存。").wait_for()
     wait_ready(unit)
     unit.get_by_role("button", name="提交", exact=True).click()
     unit.get_by_text("状态：已提交").wait_for()
 
-    office = browser.new_context(locale="zh-CN").new_page()
+    office = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}).new_page()
     office.set_default_timeout(20_000)
     office.goto(server.url)
     wait_ready(office)
@@ -49,7 +54,7 @@ def test_unit_answers_and_submits_then_the_supervisor_returns_it(start_server, b
     pick(office, "审核单位", "区住建局")
     office.get_by_label("退回意见").fill("请补充第14类整改进展")
     office.get_by_role("button", name="退回修改").click()
-    office.get_by_text("操作已完成。").wait_for()
+    office.get_by_text("已将区住建局的2026年第四季度自查表退回修改。").wait_for()
 
     open_nav(unit, "工作台")
     open_nav(unit, "季度自查")

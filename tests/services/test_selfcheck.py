@@ -191,3 +191,35 @@ def test_completion_and_summary_count_problems_in_sql(session, people, at):
     assert by_area["工作效能"] == (1, 1) and by_area["廉洁自律"] == (1, 0)
     assert summary["progress"] == {"open": 1, "in_progress": 0, "done": 1}
     assert summary["previous"] == "2026年第三季度"
+
+
+def test_a_returned_form_carries_notes_on_single_categories(session, people, at):
+    campaign = selfcheck.open_campaign(session, actor=people["supervisor"], year=2026, quarter=4)
+    form = selfcheck.open_form(session, actor=people["fgj"], campaign_id=campaign.id)
+    submitted = selfcheck.submit(session, actor=people["fgj"], form_id=form.id,
+                                 version=form.version, rows=answers(n16=COMPLETE))
+    returned = selfcheck.return_form(session, actor=people["supervisor"], form_id=form.id,
+                                     comment="", category_notes={16: " 请写明完成时间 ", 3: ""})
+    assert submitted.status == returned.status == "returned"
+    notes = {r["category_number"]: r["review_note"] for r in selfcheck.form_view(
+        session, actor=people["fgj"], form_id=form.id)["rows"] if r["review_note"]}
+    assert notes == {16: "请写明完成时间"}  # a note alone is enough to return
+    with pytest.raises(ValidationError):
+        selfcheck.return_form(session, actor=people["supervisor"], form_id=form.id,
+                              comment="", category_notes={3: "   "})
+
+
+def test_fill_progress_counts_answers_and_存在_rows_lacking_details():
+    rows = answers(n15={"description": "告知不到位"}, n16=COMPLETE)
+    rows[2].has_problem = None
+    assert selfcheck.fill_progress(rows) == {"answered": 31, "total": 32, "incomplete": 1}
+
+
+def test_the_next_quarter_is_previewed_before_it_opens(session, people, at):
+    selfcheck.open_campaign(session, actor=people["supervisor"], year=2026, quarter=4)
+    plan = selfcheck.preview_next_campaign(session, actor=people["supervisor"])
+    assert (plan["name"], plan["due_date"], plan["due_estimated"]) == (
+        "2027年第一季度", date(2027, 4, 14), True)  # 10th Mon–Fri day: no 2027 calendar yet
+    assert plan["units"] >= 18
+    with pytest.raises(PermissionDenied):
+        selfcheck.preview_next_campaign(session, actor=people["fgj"])
