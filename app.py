@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from portal.ui import auth, navigation
-from portal.ui.context import language_switch, tr
+from portal.ui import auth, locale_patch, navigation
+from portal.ui.context import lang, language_switch, tr
 
 st.set_page_config(page_title="营商环境监督平台", page_icon=":material/balance:", layout="wide")
 language_switch()
+locale_patch.install(lang())
 current = auth.start_run()
 page = st.navigation(navigation.build(current))
 

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from portal import companies
+from portal.report_types import Kind
 from portal.roles import Role
 from portal.ui import report_form
 from portal.ui.context import actor, db, tr
@@ -10,6 +11,10 @@ prefill = None
 if me is not None and me.has(Role.COMPANY):
     with db() as session:
         prefill = companies.company_profile(session, actor=me)
+
+chosen = st.query_params.get("kind")  # from the portal home's 投诉举报 / 办不成事 / 意见建议
+if chosen in {k.value for k in Kind} and "report_kind" not in st.session_state:
+    st.session_state["report_kind"] = chosen
 
 st.title(tr("page.report"))
 st.caption(tr("report.intro"))

@@ -1,5 +1,7 @@
 """The public board (亮晒): per-unit figures of seed 002/003 and exposed cases, no personal data."""
 
+from datetime import datetime
+
 from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
@@ -24,3 +26,23 @@ def unit_figures(session: Session) -> list[dict]:
 
 def public_board(session: Session) -> dict:
     return {"units": unit_figures(session), "cases": exposed_cases(session)}
+
+
+def headline(session: Session, *, year: int) -> dict:
+    """The district's figures of `year` for the portal home: one aggregate, no personal data.
+
+    Each rate comes with its numerator and denominator so the page never shows a bare percentage.
+    """
+    closed = func.sum(case((Report.status == "closed", 1), else_=0))
+    rated = func.sum(case((col(Report.rating).is_not(None), 1), else_=0))
+    pleased = func.sum(case((col(Report.rating).in_(["satisfied", "basically"]), 1), else_=0))
+    start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    accepted, done, with_rating, good = session.exec(
+        select(func.count(), closed, rated, pleased)
+        .where(col(Report.unit_id).is_not(None), Report.created_at >= start,
+               Report.created_at < end)).one()
+    done, with_rating, good = int(done or 0), int(with_rating or 0), int(good or 0)
+    return {"year": year, "accepted": accepted, "closed": done,
+            "closing_rate": done / accepted if accepted else None,
+            "rated": with_rating, "satisfied": good,
+            "satisfaction": good / with_rating if with_rating else None}

@@ -180,7 +180,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.filed": ("提交成功！请保存以下受理编号和查询码，查询码只显示这一次：",
                      "Filed. Keep this tracking number and query code; the code is shown only "
                      "once:"),
-    "report.copy_hint": ("点击右上角图标可复制。", "Use the icon at the top right to copy."),
     "report.tracking_line": ("受理编号：{no}　查询码：{code}", "Tracking number: {no}  Query code: {code}"),
     "report.another": ("再反映一个问题", "File another report"),
     "report.linked_to_account": ("此件已关联到您的企业账号，可在“我的反映”中查看。",
@@ -600,6 +599,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.confirm": ("确认", "Confirm"),
     "common.cancel": ("取消", "Cancel"),
     "error.selfcheck_note_too_long": ("第 {row} 类的审核意见过长（最多 {max} 字）。", "Note on row {row}: at most {max} characters."),
+    # --- portal home and filing (#12) ---
+    "page.portal_home": ("首页", "Home"),
+    "portal.tagline": ("企业和群众反映问题、查询进度、评价办理结果的统一入口。无需注册即可反映。", "One place to report problems, follow them and rate the answer. No account needed."),
+    "portal.file": ("我要反映", "Report a problem"),
+    "portal.kind_help.complaint": ("损害营商环境的行为、作风问题", "Conduct harming the business environment"),
+    "portal.kind_help.undone": ("按规定应办却办不成的事", "Things that should have been done but were not"),
+    "portal.kind_help.suggestion": ("对优化营商环境的意见建议", "Ideas to improve the business environment"),
+    "portal.track_help": ("凭受理编号和查询码查看办理进度、评价结果", "Follow a report with its tracking number and query code"),
+    "portal.board_help": ("各单位办理情况和典型案例通报", "Each unit's figures and cases made public"),
+    "portal.promises": ("我们的承诺", "Our promises"),
+    "portal.promise.time": ("1 个工作日内响应、5 个工作日内答复", "A response within 1 working day, an answer within 5"),
+    "portal.promise.secret": ("身份保密：被反映单位看不到您的姓名和电话", "Your identity is kept from the unit concerned"),
+    "portal.promise.redo": ("不满意可重新办理，直至整改到位", "Not satisfied? It is handled again"),
+    "portal.figures": ("{year}年办理情况", "Figures for {year}"),
+    "portal.count": ("{n} 件", "{n}"),
+    "portal.of": ("{num} / {den} 件", "{num} of {den}"),
+    "portal.closing_rate_help": ("办结率 = 已办结件数 ÷ 已受理（分办至单位）件数", "Closed ÷ accepted"),
+    "portal.satisfaction_help": ("满意率 =（满意 + 基本满意）÷ 已评价件数", "(Satisfied + basically) ÷ rated"),
+    "portal.staff_login": ("工作人员登录", "Staff login"),
+    "report.copy": ("复制受理编号和查询码", "Copy number and code"),
+    "report.copied": ("已复制，可粘贴到备忘录或发给自己保存。", "Copied: paste it somewhere safe."),
+    "report.copy_failed": ("无法自动复制，请长按上面的编号和查询码手动复制，或截图保存。", "Could not copy: select the text by hand or take a screenshot."),
+    "report.save_advice": ("请立即截图或点击“复制”保存受理编号和查询码。查询码只显示这一次，遗失后无法找回。", "Take a screenshot or copy the number and code now: the code is shown only once."),
+    "report.go_track": ("去查询进度", "Follow this report"),
 }
 
 

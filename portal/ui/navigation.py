@@ -34,6 +34,8 @@ class PageSpec:
 ADMIN = frozenset({Role.ADMIN})
 
 PAGES = (
+    PageSpec("pages/portal_home.py", "page.portal_home", ":material/account_balance:",
+             "nav.public", ANONYMOUS),
     PageSpec("pages/home.py", "page.home", ":material/home:", "nav.account", SIGNED_IN),
     PageSpec("pages/login.py", "page.login", ":material/login:", "nav.account", ANONYMOUS),
     PageSpec("pages/register.py", "page.register", ":material/domain_add:", "nav.account",
@@ -84,7 +86,9 @@ def visible_pages(actor: Actor | None) -> list[PageSpec]:
 def build(actor: Actor | None) -> dict[str, list]:
     """Sections of `st.Page`s for `st.navigation`; the first page is the default."""
     sections: dict[str, list] = {}
-    for section in SECTION_ORDER:
+    # Visitors who are not logged in start at the portal home, staff at their workbench.
+    order = SECTION_ORDER if actor is not None else ("nav.public", *SECTION_ORDER)
+    for section in dict.fromkeys(order):
         pages = [st.Page(spec.script, title=tr(spec.title_key), icon=spec.icon,
                          url_path=spec.script.removeprefix("pages/").removesuffix(".py"))
                  for spec in visible_pages(actor) if spec.section == section]
@@ -100,3 +104,13 @@ def link(spec: PageSpec) -> None:
     except StreamlitPageNotFoundError:
         url_path = spec.script.removeprefix("pages/").removesuffix(".py")
         st.markdown(f"- [{tr(spec.title_key)}](/{url_path})")
+
+
+def action_link(script: str, label: str, icon: str, *, query: dict | None = None) -> None:
+    """A large link to a page (with query parameters); a plain URL outside `st.navigation`."""
+    try:
+        st.page_link(script, label=label, icon=icon, query_params=query, width="stretch")
+    except StreamlitPageNotFoundError:
+        url_path = script.removeprefix("pages/").removesuffix(".py")
+        suffix = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+        st.markdown(f"[{label}](/{url_path}{suffix})")

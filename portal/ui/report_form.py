@@ -13,6 +13,8 @@ from portal.errors import FormInvalid, PortalError, ValidationError
 from portal.report_types import Channel, Kind
 from portal.roles import Actor, Role
 from portal.ui.context import db, tr
+from portal.ui.navigation import action_link
+from portal.ui.widgets import copy_button
 
 FIELDS = ("kind", "title", "description", "unit", "category", "occurred_on", "place",
           "attachments", "anonymous", "contact_name", "contact_mobile", "company_name",
@@ -60,10 +62,18 @@ def _error(errors: dict, name: str) -> None:
 
 
 def _show_filed(prefix: str, filed: reports.Filed) -> None:
+    """The tracking number and query code, shown once, in a box that is easy to keep."""
     st.success(tr("report.filed"))
-    st.code(tr("report.tracking_line", no=filed.tracking_no, code=filed.query_code),
-            language=None)
-    st.caption(tr("report.copy_hint"))
+    with st.container(border=True, key=_key(prefix, "filed_box")):
+        number, code = st.columns(2)
+        number.metric(tr("track.no"), filed.tracking_no)
+        code.metric(tr("track.code"), filed.query_code)
+        copy_button(tr("report.tracking_line", no=filed.tracking_no, code=filed.query_code),
+                    label=tr("report.copy"), done=tr("report.copied"),
+                    failed=tr("report.copy_failed"))
+    st.warning(tr("report.save_advice"))
+    action_link("pages/track.py", tr("report.go_track"), ":material/search:",
+                query={"no": filed.tracking_no})
     st.button(tr("report.another"), key=_key(prefix, "another"))
 
 

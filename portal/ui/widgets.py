@@ -1,5 +1,7 @@
 """Small widgets pages share."""
 
+import html
+import json
 import math
 from collections.abc import Callable
 
@@ -23,6 +25,11 @@ def pager(*, total: int, page_size: int, key: str) -> None:
     left, right = st.columns([1, 4])
     page = left.number_input(tr("pager.page"), min_value=1, max_value=pages, step=1, key=key)
     right.caption(tr("pager.total", total=total, page=page, pages=pages))
+
+
+def rate_text(value: float | None) -> str:
+    """A rate as 97.5%, or — when there is nothing to divide."""
+    return "—" if value is None else f"{value:.1%}"
 
 
 def yes_no(value: bool) -> str:
@@ -90,3 +97,35 @@ def _confirm_body(pending: dict) -> None:
     if no.button(tr("common.cancel"), key="confirm_no"):
         _drop_confirmation()
         st.rerun(scope="app")
+
+
+def copy_button(text: str, *, label: str, done: str, failed: str) -> None:
+    """A button that copies `text`, also on phones (clipboard API, else a selected textarea)."""
+    payload = {name: json.dumps(value).replace("<", "\\u003c")
+               for name, value in (("text", text), ("done", done), ("failed", failed))}
+    st.html(f"""
+<div class="copy-box">
+  <button type="button" class="copy-button" style="font-size:1rem;padding:0.5rem 1.2rem;
+    border-radius:0.5rem;border:1px solid #c00;background:#fff;color:#c00;cursor:pointer"
+  >{html.escape(label)}</button>
+  <span class="copy-state" style="margin-left:0.8rem;color:#2e7d32"></span>
+</div>
+<script>
+(() => {{
+  const box = document.currentScript.previousElementSibling;
+  const state = box.querySelector('.copy-state');
+  box.querySelector('.copy-button').addEventListener('click', async () => {{
+    const text = {payload["text"]};
+    let ok = false;
+    try {{ await navigator.clipboard.writeText(text); ok = true; }} catch (error) {{
+      const area = document.createElement('textarea');
+      area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed';
+      area.style.opacity = '0'; document.body.appendChild(area);
+      area.select(); area.setSelectionRange(0, text.length);
+      try {{ ok = document.execCommand('copy'); }} catch (ignored) {{ ok = false; }}
+      document.body.removeChild(area);
+    }}
+    state.textContent = ok ? {payload["done"]} : {payload["failed"]};
+  }});
+}})();
+</script>""", unsafe_allow_javascript=True)

@@ -59,10 +59,16 @@ def test_public_pages_open_without_login(open_page, script, text):
     assert text in texts(app)
 
 
-def test_entrypoint_shows_the_login_to_anonymous_visitors(open_page):
+def test_anonymous_visitors_land_on_the_portal_home_with_staff_login_as_a_link(open_page):
     app = open_page("app.py")
     assert not app.exception
-    assert "工作人员登录" in texts(app)
+    content = texts(app)
+    assert "我要反映" in content and "我们的承诺" in content
+    assert "1 个工作日内响应、5 个工作日内答复" in content
+    links = [link.proto.label for link in app.get("page_link")]
+    assert links[:3] == ["投诉举报", "办不成事", "意见建议"]
+    assert {"进度查询", "公示栏", "工作人员登录"} <= set(links)
+    assert not app.text_input  # no login form in a company owner's way
 
 
 def test_login_with_the_demo_admin_password(open_page):

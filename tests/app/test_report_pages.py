@@ -38,10 +38,11 @@ def test_filing_shows_tracking_number_and_code_once(open_page):
     next(b for b in app.button if b.label == "提交").click().run()
     assert not app.exception
     assert "提交成功" in texts(app)
-    line = app.code[0].value
-    assert line.startswith("受理编号：YS") and "查询码：" in line
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["受理编号"].startswith("YS") and len(shown["查询码"]) == 8
+    assert "去查询进度" in texts(app) and "查询码只显示这一次" in texts(app)
     app.run()
-    assert not app.code
+    assert not app.metric  # shown once
 
 
 def test_filing_errors_appear_in_chinese_beside_the_fields(open_page):
@@ -55,7 +56,7 @@ def test_filing_errors_appear_in_chinese_beside_the_fields(open_page):
     assert "请选择反映类型。" in content and "标题需 4–100 个字。" in content
     assert "手机号码应为 1 开头的 11 位数字。" in content
     assert "统一社会信用代码应为 18 位且校验位正确，请核对。" in content
-    assert not app.code
+    assert not app.metric
 
 
 def test_tracking_page_shows_the_public_timeline(open_page, demo_session):

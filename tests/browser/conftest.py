@@ -122,6 +122,11 @@ def wait_ready(page) -> None:
 
 
 def log_in(page, username: str, password: str) -> None:
+    """Log in from wherever the page is; from the portal home through its staff-login link."""
+    if not page.get_by_label("用户名").count():
+        page.locator("[data-testid='stMain']").get_by_role("link", name="工作人员登录").click()
+        page.get_by_label("用户名").wait_for()
+        wait_ready(page)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录", exact=True).click()

@@ -56,7 +56,7 @@ def test_each_demo_role_logs_in_and_sees_its_navigation(server, page, account):
     assert account.display_name in page.inner_text("[data-testid='stMain']")
 
     page.get_by_role("button", name="退出登录").click()
-    page.get_by_role("button", name="登录", exact=True).wait_for()
+    page.get_by_text("我要反映").wait_for()  # back on the portal home
     wait_ready(page)
     assert "工作台" not in page.inner_text(NAV)
 

@@ -69,8 +69,8 @@ def test_file_assign_answer_and_rate_unsatisfied(start_server, browser):
     citizen.get_by_label("手机号码").fill("13904750123")
     citizen.get_by_role("button", name="提交", exact=True).click()
     citizen.get_by_text("提交成功").wait_for()
-    line = citizen.locator("[data-testid='stCode']").inner_text()
-    tracking_no, code = re.search(r"受理编号：(YS\d{4}-\d{6})\s*查询码：(\w{8})", line).groups()
+    box = citizen.locator(".st-key-report_filed_box").inner_text()
+    tracking_no, code = re.search(r"受理编号\s*(YS\d{4}-\d{6})\s*查询码\s*(\w{8})", box).groups()
 
     # 2. the supervisor accepts it and assigns it to 区发改局
     office = browser.new_context(locale="zh-CN").new_page()
