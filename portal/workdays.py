@@ -48,6 +48,9 @@ def is_working_day(day: date, *, session: Session | None = None) -> bool:
     return override if override is not None else _builtin_is_working_day(day)
 
 
+_is_working = is_working_day  # for functions whose parameter shadows the name
+
+
 def add_working_days(start: date, n: int, *, session: Session | None = None) -> date:
     """The n-th working day strictly after `start` (start itself when n == 0)."""
     if n < 0:
@@ -127,15 +130,14 @@ def set_override(session: Session, *, actor: Actor, day: date, is_working_day: b
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ValidationError("error.calendar_note_too_long", field="note", max=MAX_NOTE)
-    before = globals()["is_working_day"](day, session=session)
+    before = _is_working(day, session=session)
     row = session.get(CalendarOverride, day) or CalendarOverride(day=day, is_working_day=True)
     row.is_working_day, row.note = is_working_day, note
     session.add(row)
     audit.record(session, actor=actor, action="calendar.set", entity="calendar",
                  detail=f"{day.isoformat()} {'working' if is_working_day else 'holiday'} {note}")
     session.flush()
-    if before != is_working_day:
-        _recompute(session, actor, [day])
+    _recompute(session, actor, {day: before})
     session.commit()
     return row
 
@@ -151,15 +153,14 @@ def delete_override(session: Session, *, actor: Actor, day: date) -> None:
     audit.record(session, actor=actor, action="calendar.delete", entity="calendar",
                  detail=day.isoformat())
     session.flush()
-    if _builtin_is_working_day(day) != before:
-        _recompute(session, actor, [day])
+    _recompute(session, actor, {day: before})
     session.commit()
 
 
-def _recompute(session: Session, actor: Actor, days: list[date]) -> None:
+def _recompute(session: Session, actor: Actor, before: dict[date, bool]) -> None:
     from portal import deadlines  # deadlines reads this module; imported late to avoid a cycle
 
-    deadlines.recompute_after_calendar_change(session, actor=actor, changed_days=days)
+    deadlines.recompute_after_calendar_change(session, actor=actor, before=before)
 
 
 # ---- SLA windows -------------------------------------------------------------------------
