@@ -135,21 +135,21 @@ def _refresh_current_due(session: Session, ids: set[int]) -> None:
 
 def refresh_estimates(session: Session, year: int) -> None:
     """After a year's official flag changed: deadlines resting on the Mon–Fri fallback are
-    estimates, the others not. Grouped by (start, due), one UPDATE per group."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    estimates, the others not. One UPDATE per (start year, due year) combination."""
     due = sa.func.coalesce(Report.reply_due, Report.office_due)
-    scope = sa.and_(col(Report.status).in_(list(OPEN_STATUSES)),
-                    col(Report.clock_start).is_not(None), col(Report.clock_start) <= last,
-                    due >= first)
     official = {y: workdays.is_official(y, session=session) for y in range(year - 1, year + 2)}
-    for start, end in session.exec(select(Report.clock_start, due).where(scope).distinct()):
-        estimated = any(not official.get(y, workdays.is_official(y, session=session))
-                        for y in range(start.year, end.year + 1))
-        session.execute(sa.update(Report).where(scope, Report.clock_start == start, due == end)
-                        .values(deadline_estimated=estimated))
+    for first in (year - 1, year):
+        for last in (year, year + 1):
+            estimated = any(not official[y] for y in range(first, last + 1))
+            session.execute(sa.update(Report).where(
+                col(Report.status).in_(list(OPEN_STATUSES)),
+                col(Report.clock_start) >= date(first, 1, 1),
+                col(Report.clock_start) <= date(first, 12, 31),
+                due >= date(last, 1, 1), due <= date(last, 12, 31))
+                .values(deadline_estimated=estimated))
     session.execute(sa.update(Notice).where(
-        _pending_notice(), col(Notice.deadline) >= first, col(Notice.deadline) <= last)
-        .values(deadline_estimated=not official[year]))
+        _pending_notice(), col(Notice.deadline) >= date(year, 1, 1),
+        col(Notice.deadline) <= date(year, 12, 31)).values(deadline_estimated=not official[year]))
 
 
 def official_years(session: Session) -> dict[int, bool]:

@@ -152,7 +152,7 @@ class Report(SQLModel, table=True):
     rating: str | None = Field(default=None, max_length=16)
     reopen_count: int = 0
     office_due: date | None = None  # while waiting for the office (待受理, 退回待分办)
-    clock_start: date | None = None  # the day the running clocks were started from
+    clock_start: date | None = Field(default=None, index=True)  # the day the clocks started
     due_window: int | None = None  # working days of the window behind current_due
     reply_outcome: str | None = Field(default=None, max_length=16)
     created_at: NaiveDatetime = Field(default_factory=now)

@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("clock_start", sa.Date, nullable=True))
         batch.add_column(sa.Column("due_window", sa.Integer, nullable=True))
         batch.add_column(sa.Column("reply_outcome", sa.String(16), nullable=True))
+        batch.create_index("ix_reports_clock_start", ["clock_start"])
     with op.batch_alter_table("notices") as batch:
         batch.add_column(sa.Column("demands", sa.String(16), nullable=True))
         batch.add_column(sa.Column("settled_by", sa.String(20), nullable=True))
@@ -109,5 +110,6 @@ def downgrade() -> None:
         for column in ("overdue_calendar_days", "settled_by", "demands"):
             batch.drop_column(column)
     with op.batch_alter_table("reports") as batch:
+        batch.drop_index("ix_reports_clock_start")
         for column in ("reply_outcome", "due_window", "clock_start", "office_due"):
             batch.drop_column(column)
