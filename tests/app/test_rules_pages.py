@@ -97,3 +97,17 @@ def test_admin_previews_and_saves_a_years_schedule(open_page):
     assert not app.exception and "共 3 天" in texts(app)
     button(app, "保存整年安排").click().run()
     assert not app.exception and "已保存 3 天" in texts(app)
+
+
+def test_the_unit_page_lists_the_units_ratings(open_page, demo_session):  # noqa: F811
+    filed = assigned(demo_session, "本单位的评价")
+    unit = load_actor(demo_session, username="unit_fgj")
+    report_flow.reply(demo_session, actor=unit, report_id=filed.report_id, result="已办",
+                      outcome="resolved")
+    report_flow.rate_with_code(demo_session, tracking_no=filed.tracking_no,
+                               query_code=filed.query_code, rating="basically",
+                               comment="处理较快")
+    app = open_page("pages/unit_reports.py", "unit_fgj")
+    assert not app.exception and "处理较快" in texts(app)
+    other = open_page("pages/unit_reports.py", "unit_zjj")
+    assert "处理较快" not in texts(other)
