@@ -163,6 +163,28 @@ def return_to_office(session: Session, *, actor: Actor, report_id: int, reason: 
     return report
 
 
+def approve_return(session: Session, *, actor: Actor, report_id: int, unit_id: int | None = None,
+                   category_number: int | None = None, note: str = "") -> Report:
+    """The office approves the report's open return request (re-assigning it to `unit_id`)."""
+    from portal import return_requests
+
+    request = return_requests.open_for(session, report_id)
+    if request is None:
+        raise ValidationError("error.return_request_decided")
+    return return_requests.approve(session, actor=actor, request_id=request.id, note=note,
+                                   new_unit_id=unit_id, category_number=category_number)
+
+
+def refuse_return(session: Session, *, actor: Actor, report_id: int, reason: str) -> Report:
+    """The office refuses the report's open return request; the unit keeps it."""
+    from portal import return_requests
+
+    request = return_requests.open_for(session, report_id)
+    if request is None:
+        raise ValidationError("error.return_request_decided")
+    return return_requests.refuse(session, actor=actor, request_id=request.id, note=reason)
+
+
 def reply(session: Session, *, actor: Actor, report_id: int, result: str,
           outcome: str | None = None) -> Report:
     """The unit's answer with the result and its outcome (已解决 / 部分解决 / 未解决（已解释说明）);

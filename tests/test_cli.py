@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock
+from portal import clock, workdays
 from portal.cli import main
 
 
@@ -21,7 +21,8 @@ def test_setup_loads_the_demo_only_once(demo_database, capsys):
 
 
 def test_escalate_on_the_demo_issues_notices_once_per_day(demo_database, capsys):
-    later = (clock.today() + timedelta(days=10)).isoformat()
+    # a working day about ten days on (#11: escalate does nothing on a non-working day)
+    later = workdays.add_working_days(clock.today() + timedelta(days=9), 1).isoformat()
     capsys.readouterr()
     assert main(["escalate", "--today", later, "--dry-run"]) == 0
     planned = capsys.readouterr().out

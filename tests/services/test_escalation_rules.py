@@ -203,3 +203,15 @@ def test_a_return_is_refused_after_a_response_outside_the_respond_window(session
     with pytest.raises(ValidationError):
         report_flow.return_to_office(session, actor=people["unit"], report_id=report.id,
                                      reason="已响应后再退回")
+
+
+def test_the_office_decides_a_return_by_report_too(session, people, at):
+    report = assigned(session, people)
+    report_flow.return_to_office(session, actor=people["unit"], report_id=report.id,
+                                 reason="属区住建局职责")
+    report_flow.approve_return(session, actor=people["supervisor"], report_id=report.id,
+                               unit_id=unit_id(session, "区住建局"))
+    assert session.get(Report, report.id).unit_id == unit_id(session, "区住建局")
+    with pytest.raises(ValidationError):
+        report_flow.refuse_return(session, actor=people["supervisor"], report_id=report.id,
+                                  reason="没有待处理的申请")

@@ -114,3 +114,13 @@ def test_a_reply_unrated_after_ten_working_days_closes_as_closed_unrated(session
     with pytest.raises(ValidationError):
         report_flow.rate_with_code(session, tracking_no=filed.tracking_no,
                                    query_code=filed.query_code, rating=Rating.SATISFIED)
+
+
+def test_closed_unrated_replies_count_as_closed_on_the_board(session, people, at):
+    from portal import board
+
+    at["now"] = datetime(2026, 11, 2, 15, 0)
+    replied(session, people)
+    followup.close_unrated(session, today=date(2026, 11, 16))
+    figures = {f["unit"]: f for f in board.unit_figures(session)}["区发改局"]
+    assert figures["closed"] == 1 and figures["satisfaction"] is None
