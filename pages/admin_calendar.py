@@ -1,6 +1,6 @@
 import streamlit as st
 
-from portal import clock, workdays
+from portal import calendar_schedule, clock, workdays
 from portal.errors import PortalError
 from portal.i18n import format_date
 from portal.roles import Role
@@ -23,6 +23,47 @@ with db() as session:
     windows = workdays.list_sla_windows(session)
 (st.success if official else st.warning)(
     tr("calendar.official" if official else "calendar.fallback", year=year))
+
+if not workdays._builtin_knows(year):
+    mark = "rules.calendar_unmark_official" if official else "rules.calendar_mark_official"
+    if st.button(tr(mark, year=year), key="calendar_official"):
+        with db() as session:
+            calendar_schedule.set_official(session, actor=me, year=year, official=not official)
+        flash(tr("rules.calendar_marked"))
+        st.rerun()
+
+with st.expander(tr("rules.calendar_bulk"), expanded=not overrides):
+    st.caption(tr("rules.calendar_bulk_help"))
+    text = st.text_area(tr("rules.calendar_text"), height=160, key="calendar_bulk_text",
+                        placeholder=f"{year}-01-01~{year}-01-03 休 元旦\n{year}-02-07 班 春节调休")
+    upload = st.file_uploader(tr("rules.calendar_csv"), type=["csv", "txt"],
+                              key="calendar_bulk_csv")
+    if upload is not None:
+        text = upload.getvalue().decode("utf-8-sig", errors="replace")
+    preview_col, save_col = st.columns(2)
+    try:
+        if preview_col.button(tr("rules.calendar_preview"), key="calendar_bulk_preview"):
+            with db() as session:
+                rows = calendar_schedule.preview(session, actor=me, year=year, text=text)
+            st.caption(tr("rules.calendar_changes", days=len(rows),
+                          changed=sum(r.changes for r in rows)))
+
+            def kind(working: bool) -> str:
+                return tr("rules.calendar_working" if working else "rules.calendar_off")
+
+            st.dataframe([{tr("calendar.day"): format_date(r.day, lang()),
+                           tr("rules.calendar_before"): kind(r.before),
+                           tr("rules.calendar_after"): kind(r.after),
+                           tr("calendar.note"): r.note} for r in rows],
+                         hide_index=True, use_container_width=True)
+        if save_col.button(tr("rules.calendar_save_all"), type="primary",
+                           key="calendar_bulk_save"):
+            with db() as session:
+                days, moved = calendar_schedule.save(session, actor=me, year=year, text=text)
+            flash(tr("rules.calendar_saved", days=days, moved=moved))
+            st.rerun()
+    except PortalError as error:
+        show_error(error)
 
 if overrides:
     st.dataframe([{tr("calendar.day"): format_date(o.day, lang()),

@@ -35,8 +35,9 @@ wanted = st.multiselect(tr("quota.filter"), labels, placeholder=tr("common.all")
                         key="quota_filter")
 table = []
 for row in rows:
-    marks = {tr("quota.col.checkpoint", date=c["date"]): c["status"] for c in row["checkpoints"]}
-    if wanted and not set(marks.values()) & set(wanted):
+    marks = {tr("quota.col.checkpoint", date=c["date"]): c["status"]
+             + (f"（{c['reason']}）" if c["reason"] else "") for c in row["checkpoints"]}
+    if wanted and not {c["status"] for c in row["checkpoints"]} & set(wanted):
         continue
     upcoming = [c["days_left"] for c in row["checkpoints"] if c["days_left"] > 0]
     table.append({tr("quota.col.unit"): row["unit"], tr("quota.col.cases"): row["cases"],
@@ -103,6 +104,33 @@ if office:
                 show_error(error)
 
 if office:
+    with db() as session:
+        given = quotas.exemptions(session, actor=me, year=int(year))
+    if given:
+        st.subheader(tr("rules.quota_exemptions"))
+        st.dataframe([{tr("quota.col.unit"): e["unit"],
+                       tr("quota.exempt_checkpoint"): format_date(e["checkpoint"], lang()),
+                       tr("quota.exempt_reason"): e["reason"],
+                       tr("rules.quota_reason"): tr("rules.quota_revoked",
+                                                    reason=e["revoke_reason"])
+                       if e["revoked"] else ""} for e in given],
+                     hide_index=True, use_container_width=True)
+    live = [e for e in given if not e["revoked"]]
+    if live:
+        with st.expander(tr("rules.quota_revoke")), st.form("quota_revoke"):
+            pick = st.selectbox(tr("rules.quota_revoke_pick"), range(len(live)),
+                                format_func=lambda i: f"{live[i]['unit']}　"
+                                f"{format_date(live[i]['checkpoint'], lang())}")
+            why = st.text_area(tr("rules.quota_revoke_reason"), max_chars=500)
+            if st.form_submit_button(tr("rules.quota_revoke_submit")):
+                try:
+                    with db() as session:
+                        quotas.revoke_exemption(session, actor=me, unit_id=live[pick]["unit_id"],
+                                                checkpoint=live[pick]["checkpoint"], reason=why)
+                    flash(tr("action.done"))
+                    st.rerun()
+                except PortalError as error:
+                    show_error(error)
     link(next(spec for spec in PAGES if spec.script == "pages/transfers.py"))
 
 st.subheader(tr("quota.untrue"))

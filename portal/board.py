@@ -11,7 +11,7 @@ from portal.models import Report, Unit
 
 def unit_figures(session: Session) -> list[dict]:
     """受理量, 办结量, 办结率, 满意率 per unit, from one GROUP BY over the reports."""
-    closed = func.sum(case((Report.status == "closed", 1), else_=0))
+    closed = func.sum(case((col(Report.status).in_(["closed", "closed_unrated"]), 1), else_=0))
     rated = func.sum(case((col(Report.rating).is_not(None), 1), else_=0))
     pleased = func.sum(case((col(Report.rating).in_(["satisfied", "basically"]), 1), else_=0))
     rows = session.exec(

@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 
-from portal import catalogue, clock, demo, escalation, migrate, users, workdays
+from portal import catalogue, clock, demo, demo_history, escalation, migrate, users, workdays
 from portal.db import make_engine, session_scope
 from portal.errors import PortalError
 from portal.i18n import t
@@ -57,6 +57,7 @@ def _seed_demo(_args: argparse.Namespace) -> int:
     with session_scope(make_engine()) as session:
         results = demo.seed_demo(session)
         report_count = demo.seed_demo_reports(session)
+        report_count += demo_history.seed_demo_history(session)
         campaigns = demo.seed_demo_selfchecks(session)
         case_count = demo.seed_demo_cases(session)
     print("演示账号（仅供演示，切勿用于生产环境）：")
@@ -100,10 +101,11 @@ def _day(text: str) -> date:
 def _escalate(args: argparse.Namespace) -> int:
     today = args.today or clock.today()
     with session_scope(make_engine()) as session:
-        if not args.today and not workdays.is_working_day(today, session=session):
-            print(f"{today.isoformat()} 不是工作日，未执行逾期督办。")
+        if not args.force and not workdays.is_working_day(today, session=session):
+            print(f"{today.isoformat()} 不是工作日，未执行逾期督办（需要时加 --force）。")
             return 0
-        issued = escalation.escalate(session, today=today, dry_run=args.dry_run)
+        issued = escalation.escalate(session, today=today, dry_run=args.dry_run,
+                                     force=args.force)
     mode = "（试运行，未保存）" if args.dry_run else ""
     print(f"{today.isoformat()} 逾期督办{mode}：发出 {len(issued)} 份通知")
     if issued:
@@ -124,13 +126,26 @@ def _quotas(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([{"unit": r["unit"], "cases": r["cases"], "sanctioned": r["sanctioned"],
                            "checkpoints": [{"date": c["date"], "status": c["status"],
+                                            "reason": c["reason"],
                                             "days_left": c["days_left"]}
                                            for c in r["checkpoints"]]} for r in rows],
                          ensure_ascii=False, indent=2))
         return 0
     for r in rows:
-        marks = "　".join(f"{c['date']} {c['status']}" for c in r["checkpoints"])
+        marks = "　".join(f"{c['date']} {c['status']}" + (f"（{c['reason']}）" if c["reason"] else "")
+                         for c in r["checkpoints"])
         print(f"{r['unit']:<10} 案例 {r['cases']}（处分 {r['sanctioned']}）　{marks}")
+    return 0
+
+
+def _close_unrated(args: argparse.Namespace) -> int:
+    from portal import followup
+
+    today = args.today or clock.today()
+    with session_scope(make_engine()) as session:
+        count = followup.close_unrated(session, today=today, dry_run=args.dry_run)
+    mode = "（试运行，未保存）" if args.dry_run else ""
+    print(f"{today.isoformat()} 未评价结案{mode}：{count} 件按已办结（未评价）结案")
     return 0
 
 
@@ -156,7 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     esc = sub.add_parser("escalate", help="对逾期件发出下一级督办通知（三单一函）")
     esc.add_argument("--today", type=_day, help="按哪一天执行（YYYY-MM-DD，默认今天；今天不是工作日则不执行）")
     esc.add_argument("--dry-run", action="store_true", help="只列出将要发出的通知，不保存")
+    esc.add_argument("--force", action="store_true", help="非工作日也执行")
     esc.set_defaults(func=_escalate)
+    unrated = sub.add_parser("close-unrated", help="答复后超过规定工作日仍未评价的件按已办结（未评价）结案")
+    unrated.add_argument("--today", type=_day, help="按哪一天执行（YYYY-MM-DD，默认今天）")
+    unrated.add_argument("--dry-run", action="store_true", help="只统计，不保存")
+    unrated.set_defaults(func=_close_unrated)
     return parser
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from portal import audit, clock, escalation, report_flow, reports, workdays
-from portal.models import Report, ReportEvent, Unit, User
+from portal.models import Report, ReportEvent, ReportRating, Unit, User
 from portal.report_types import Rating
 from portal.roles import Actor, Role
 from portal.users import add_account, load_actor
@@ -137,7 +137,8 @@ def _walk(session: Session, filed: reports.Filed, steps: list[str], *, superviso
                                 note="已签收，已电话联系反映人了解情况。")
         elif step == "reply":
             report_flow.reply(session, actor=worker, report_id=filed.report_id,
-                              result="经核查情况属实，已督促窗口一次性告知并当场办结。")
+                              result="经核查情况属实，已督促窗口一次性告知并当场办结。",
+                              outcome="resolved")
         else:
             rating = Rating(step.removeprefix("rate_"))
             report_flow.rate_with_code(
@@ -166,6 +167,15 @@ def _move_back(session: Session, report_id: int, shift: timedelta) -> None:
         report.reply_due, _ = workdays.deadline(events["rate_unsatisfied"],
                                                 workdays.sla_days(session, "reopen"),
                                                 session=session)
+    start = events.get("rate_unsatisfied") or events.get("assign") or report.created_at
+    report.clock_start = start.date()
+    if report.office_due is not None:
+        report.office_due, _ = workdays.deadline(report.created_at,
+                                                 workdays.sla_days(session, "intake"),
+                                                 session=session)
+    for rating in session.exec(select(ReportRating).where(ReportRating.report_id == report_id)):
+        rating.at -= shift
+        session.add(rating)
     escalation.refresh_due(session, report)
 
 

@@ -1,9 +1,11 @@
 """The escalation ladder for overdue reports (三单一函, seed 003):
 提醒单 -> 催办单 -> 督办单 -> 移交函.
 
-A notice gives the unit a new deadline (working days from the `sla_windows` rows). A notice
-complied with in time stops the ladder; a missed one leads to the next rung. The 移交函
-hands the matter to the discipline office and ends the ladder.
+A notice gives the unit a new deadline (working days from the `sla_windows` rows) but never
+shortens a running window: the current deadline is the later of the two. A notice is
+discharged by the action it demands (the response, or the reply); a later overdue episode
+starts again at the reminder. A missed one leads to the next rung. The 移交函 hands the
+matter to the discipline office and ends the ladder. Overdue days count working days.
 """
 
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from sqlmodel import Session, col, select
 from portal import audit, clock, numbering, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.models import Notice, Report, Unit
-from portal.report_types import WITH_UNIT, Status
+from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
 from portal.roles import Actor, Role
 
 LADDER = ("reminder", "urging", "supervision", "transfer")
@@ -33,7 +35,10 @@ class Issued:
 
 
 def base_due(report: Report) -> date | None:
-    """The SLA deadline that applies now: respond first, then reply; none once replied."""
+    """The SLA deadline that applies now: the office's while it waits for triage, then the
+    unit's respond deadline until it responds, then its reply deadline; none once replied."""
+    if report.status in OFFICE_WAITING:
+        return report.office_due
     if report.status not in WITH_UNIT:
         return None
     if report.status == Status.ASSIGNED and report.responded_at is None:
@@ -41,10 +46,28 @@ def base_due(report: Report) -> date | None:
     return report.reply_due
 
 
+def _base_window(report: Report) -> str | None:
+    if report.status in OFFICE_WAITING:
+        return "intake"
+    if report.status not in WITH_UNIT:
+        return None
+    if report.status == Status.ASSIGNED and report.responded_at is None:
+        return "respond"
+    return "reopen" if report.status == Status.REOPENED else "reply"
+
+
+def demanded_action(report: Report) -> str:
+    """What a notice issued now asks of the unit: the missed response, or the reply."""
+    if report.status == Status.ASSIGNED and report.responded_at is None:
+        return "respond"
+    return "reply"
+
+
 def _pending(session: Session, report_id: int) -> Notice | None:
     return session.exec(select(Notice).where(
         Notice.report_id == report_id, col(Notice.withdrawn).is_(False),
-        col(Notice.complied).is_(None), Notice.kind != "transfer")).first()
+        col(Notice.complied).is_(None), col(Notice.settled_at).is_(None),
+        Notice.kind != "transfer")).first()
 
 
 def _last(session: Session, report_id: int) -> Notice | None:
@@ -53,37 +76,67 @@ def _last(session: Session, report_id: int) -> Notice | None:
         .order_by(col(Notice.id).desc())).first()
 
 
+DISCHARGED = frozenset({"respond", "reply", "return_approved"})
+
+
 def next_rung(session: Session, report_id: int) -> str | None:
-    """Reminder to start; the rung after a missed notice; nothing after a transfer letter."""
+    """Reminder to start a new overdue episode (also after a notice was discharged by the
+    action it demanded, even late); the rung after a missed notice; nothing after a transfer."""
     last = _last(session, report_id)
-    if last is None or last.complied:
+    if last is None or last.complied or last.settled_by in DISCHARGED:
         return "reminder"
     if last.kind == "transfer":
         return None
     return LADDER[LADDER.index(last.kind) + 1]
 
 
-def refresh_due(session: Session, report: Report) -> None:
-    """Recompute `current_due`: a pending notice's deadline, else the SLA deadline."""
+def current_deadline(session: Session, report: Report) -> tuple[date | None, str | None]:
+    """The later of the SLA deadline that applies and the pending notice's deadline (a notice
+    never shortens a running window), with the name of the window behind it."""
+    base, window = base_due(report), _base_window(report)
+    if report.status not in WITH_UNIT:
+        return base, window
     pending = _pending(session, report.id) if report.id else None
-    report.current_due = pending.deadline if pending else base_due(report)
+    if pending is not None and pending.deadline is not None and (
+            base is None or pending.deadline > base):
+        return pending.deadline, pending.kind
+    return base, window
+
+
+def refresh_due(session: Session, report: Report) -> None:
+    """Recompute `current_due` and the length of the window behind it (for the yellow card)."""
+    report.current_due, window = current_deadline(session, report)
+    report.due_window = workdays.sla_days(session, window) if window else None
     session.add(report)
 
 
+def settle_on_action(session: Session, report: Report, action: str) -> None:
+    """The unit did what a pending notice demands: a response discharges a notice for a missed
+    response, a reply discharges any. On time when done by the current deadline."""
+    pending = _pending(session, report.id)
+    if pending is None:
+        return
+    if action == "respond" and pending.demands not in ("respond",):
+        return
+    now = clock.now()
+    due = report.current_due or pending.deadline
+    pending.complied = due is None or now.date() <= due
+    pending.settled_at, pending.settled_by = now, action
+    session.add(pending)
+
+
 def settle_on_reply(session: Session, report: Report) -> None:
-    """The unit replied: its pending notice is complied with if the reply came in time."""
-    pending = _pending(session, report.id)
-    if pending is not None:
-        now = clock.now()
-        pending.complied = pending.deadline is None or now.date() <= pending.deadline
-        pending.settled_at = now
-        session.add(pending)
+    settle_on_action(session, report, "reply")
 
 
-def withdraw_pending_on_return(session: Session, report: Report) -> None:
+def settle_on_return(session: Session, report: Report, *, approved: bool) -> None:
+    """An approved return ends the unit's notices (it was not the right owner); a refused one
+    leaves them in force: either way the outcome settles them, nothing is silently withdrawn."""
+    if not approved:
+        return
     pending = _pending(session, report.id)
     if pending is not None:
-        pending.withdrawn, pending.withdrawn_reason = True, "件已退回营商办重新分办"
+        pending.settled_at, pending.settled_by = clock.now(), "return_approved"
         session.add(pending)
 
 
@@ -91,7 +144,7 @@ def _issue(session: Session, report: Report, kind: str, *, today: date, reason: 
            actor: Actor | None) -> Notice:
     unit_id = report.unit_id
     due = base_due(report)
-    overdue = max(0, (today - due).days) if due else 0
+    overdue = workdays.working_days_between(due, today, session=session) if due else 0
     deadline, estimated = None, False
     if kind != "transfer":
         days = workdays.sla_days(session, kind)
@@ -102,12 +155,12 @@ def _issue(session: Session, report: Report, kind: str, *, today: date, reason: 
                     report_id=report.id, unit_id=unit_id,
                     issued_by_id=actor.user_id if actor else None, issued_on=today,
                     issued_at=_moment(today), reason=reason.strip(), overdue_days=overdue,
-                    deadline=deadline, deadline_estimated=estimated)
+                    overdue_calendar_days=max(0, (today - due).days) if due else 0,
+                    deadline=deadline, deadline_estimated=estimated,
+                    demands=demanded_action(report))
     session.add(notice)
     session.flush()
-    if deadline is not None:
-        report.current_due = deadline
-        session.add(report)
+    refresh_due(session, report)
     audit.record(session, actor=actor, action=f"notice.{kind}", entity="report",
                  entity_id=report.id, detail=notice.number)
     return notice
@@ -119,19 +172,20 @@ def _moment(day: date) -> datetime:
     return now if day == now.date() else datetime.combine(day, time(8, 30))
 
 
-def escalate(session: Session, *, today: date, dry_run: bool = False) -> list[Issued]:
+def _miss(session: Session, notice: Notice, when: datetime) -> None:
+    notice.complied, notice.settled_at, notice.settled_by = False, when, "missed"
+    session.add(notice)
+
+
+def escalate(session: Session, *, today: date, dry_run: bool = False,
+             force: bool = False) -> list[Issued]:
     """Issue the next notice for every report whose current deadline has passed.
 
-    Idempotent: a notice issued today carries a deadline after today, so a second run on the
-    same day finds nothing overdue.
+    Nothing on a non-working day unless `force`. Idempotent: a notice issued today carries a
+    deadline after today, so a second run on the same day finds nothing overdue.
     """
-    missed = session.exec(select(Notice).where(
-        col(Notice.withdrawn).is_(False), col(Notice.complied).is_(None),
-        Notice.kind != "transfer", col(Notice.deadline) < today)).all()
-    for notice in missed:
-        notice.complied, notice.settled_at = False, _moment(today)
-        session.add(notice)
-    session.flush()
+    if not force and not workdays.is_working_day(today, session=session):
+        return []
     overdue = session.exec(
         select(Report).where(col(Report.status).in_(list(WITH_UNIT)),
                              col(Report.current_due) < today)
@@ -139,6 +193,10 @@ def escalate(session: Session, *, today: date, dry_run: bool = False) -> list[Is
     unit_names = dict(session.exec(select(Unit.id, Unit.name)).all())
     issued: list[Issued] = []
     for report in overdue:
+        pending = _pending(session, report.id)
+        if pending is not None and pending.deadline is not None and pending.deadline < today:
+            _miss(session, pending, _moment(today))
+            session.flush()
         kind = next_rung(session, report.id)
         if kind is None or _issued_today(session, report.id, today):
             continue
@@ -173,8 +231,7 @@ def issue_by_hand(session: Session, *, actor: Actor, report_id: int, reason: str
         raise ValidationError("error.notice_not_with_unit")
     pending = _pending(session, report.id)
     if pending is not None:
-        pending.complied, pending.settled_at = False, clock.now()
-        session.add(pending)
+        _miss(session, pending, clock.now())
         session.flush()
     kind = next_rung(session, report.id)
     if kind is None:
@@ -212,7 +269,9 @@ def _rows(session: Session, query) -> list[dict]:  # noqa: ANN001
     return [{"id": n.id, "kind": n.kind, "title": TITLE[n.kind], "number": n.number,
              "report_id": n.report_id, "tracking_no": number, "report_title": title,
              "unit": unit, "unit_id": n.unit_id, "issued_on": n.issued_on, "reason": n.reason,
-             "overdue_days": n.overdue_days, "deadline": n.deadline,
+             "overdue_days": n.overdue_days,
+             "overdue_calendar_days": n.overdue_calendar_days, "deadline": n.deadline,
+             "demands": n.demands, "settled_by": n.settled_by,
              "deadline_estimated": n.deadline_estimated, "complied": n.complied,
              "withdrawn": n.withdrawn, "withdrawn_reason": n.withdrawn_reason}
             for n, number, title, unit in rows]

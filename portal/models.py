@@ -151,6 +151,10 @@ class Report(SQLModel, table=True):
     replied_at: NaiveDatetime | None = None
     rating: str | None = Field(default=None, max_length=16)
     reopen_count: int = 0
+    office_due: date | None = None  # while waiting for the office (待受理, 退回待分办)
+    clock_start: date | None = Field(default=None, index=True)  # the day the clocks started
+    due_window: int | None = None  # working days of the window behind current_due
+    reply_outcome: str | None = Field(default=None, max_length=16)
     created_at: NaiveDatetime = Field(default_factory=now)
     updated_at: NaiveDatetime = Field(default_factory=now)
 
@@ -207,6 +211,65 @@ class Notice(SQLModel, table=True):
     withdrawn: bool = False
     withdrawn_reason: str = ""
     withdrawn_by_id: int | None = Field(default=None, foreign_key="users.id")
+    demands: str | None = Field(default=None, max_length=16)  # respond or reply
+    settled_by: str | None = Field(default=None, max_length=20)
+    overdue_calendar_days: int = 0
+
+
+class ReturnRequest(SQLModel, table=True):
+    """A unit asks the office to take back a wrongly assigned report; the office decides."""
+
+    __tablename__ = "report_return_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    unit_id: int = Field(foreign_key="units.id")
+    requested_by_id: int | None = Field(default=None, foreign_key="users.id")
+    requested_at: NaiveDatetime = Field(default_factory=now)
+    reason: str
+    office_due: date | None = None
+    decision: str | None = Field(default=None, max_length=16)  # approved / refused
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id")
+    decided_at: NaiveDatetime | None = None
+    decision_note: str = ""
+    new_unit_id: int | None = Field(default=None, foreign_key="units.id")
+
+
+class ReportRating(SQLModel, table=True):
+    """One rating of one reply: by the filer (web) or from the office's follow-up call (回访)."""
+
+    __tablename__ = "report_ratings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="units.id", index=True)
+    round: int  # the report's reopen_count when rated: 0 is the first reply
+    at: NaiveDatetime = Field(default_factory=now)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    channel: str = Field(max_length=16)
+    rating: str = Field(max_length=16)
+    comment: str = ""
+
+
+class CalendarYear(SQLModel, table=True):
+    """A year whose schedule the admin has marked complete (official)."""
+
+    __tablename__ = "calendar_years"
+
+    year: int = Field(primary_key=True)
+    official: bool = False
+    marked_by_id: int | None = Field(default=None, foreign_key="users.id")
+    marked_at: NaiveDatetime | None = None
+
+
+class UnitQuotaYear(SQLModel, table=True):
+    """Whether a unit carries the case quota in a given year (else `Unit.quota_applies`)."""
+
+    __tablename__ = "unit_quota_years"
+
+    unit_id: int = Field(foreign_key="units.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    applies: bool
 
 
 class SelfcheckCampaign(SQLModel, table=True):
@@ -351,3 +414,6 @@ class QuotaExemption(SQLModel, table=True):
     reason: str
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: NaiveDatetime = Field(default_factory=now)
+    revoked_at: NaiveDatetime | None = None
+    revoked_by_id: int | None = None
+    revoke_reason: str = ""

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from portal import clock, escalation, workdays
 from portal.errors import PermissionDenied, ValidationError
-from portal.models import Report, ReportEvent, Unit
-from portal.report_types import Rating, Status
+from portal.models import Report, ReportEvent, ReportRating, Unit
+from portal.report_types import Rating, RatingChannel, ReplyOutcome, Status
 from portal.reports import can_read, category_id, query_code_matches
 from portal.roles import Actor, Role
 from portal.settings import get_settings
@@ -37,7 +37,8 @@ TRANSITIONS: dict[str, Rule] = {
                    True, True),
     "note": Rule(frozenset(Status), None, Role.SUPERVISOR, False, False, True),
     "respond": Rule(frozenset({S.ASSIGNED}), S.ACKNOWLEDGED, Role.UNIT, True, True, True),
-    "return": Rule(frozenset({S.ASSIGNED, S.ACKNOWLEDGED}), S.RETURNED, Role.UNIT, True, False,
+    # A unit's return is a request the office decides (portal/return_requests.py).
+    "return": Rule(frozenset({S.ASSIGNED, S.ACKNOWLEDGED}), None, Role.UNIT, False, False,
                    True),
     "reply": Rule(frozenset({S.ASSIGNED, S.ACKNOWLEDGED, S.REOPENED}), S.REPLIED, Role.UNIT,
                   True, True, True),
@@ -91,10 +92,8 @@ def _record(session: Session, report: Report, action: str, rule: Rule, actor: Ac
                             public=rule.public, note_public=rule.note_public))
     if target is not None:
         report.status = target
-    if action == "reply":
-        escalation.settle_on_reply(session, report)
-    elif action == "return":
-        escalation.withdraw_pending_on_return(session, report)
+    if action in ("respond", "reply"):
+        escalation.settle_on_action(session, report, action)
     report.updated_at = now
     session.flush()
     escalation.refresh_due(session, report)
@@ -121,6 +120,7 @@ def assign(session: Session, *, actor: Actor, report_id: int, unit_id: int,
     report.respond_due, respond_estimated = _due(session, "respond")
     report.reply_due, reply_estimated = _due(session, "reply")
     report.deadline_estimated = respond_estimated or reply_estimated
+    report.clock_start, report.office_due = clock.now().date(), None
     report.responded_at = report.replied_at = None
     _record(session, report, "assign", rule, actor, note, S.ASSIGNED)
     return report
@@ -150,39 +150,75 @@ def respond(session: Session, *, actor: Actor, report_id: int, note: str) -> Rep
 
 
 def return_to_office(session: Session, *, actor: Actor, report_id: int, reason: str) -> Report:
-    """A unit hands back a wrongly assigned report; it goes back to the supervisors' queue."""
+    """A unit asks the office to take back a wrongly assigned report (a request, decided by
+    the office); the report stays with the unit and its clocks run on meanwhile."""
+    from portal import return_requests
+
     report = _locked(session, report_id)
     rule = _check(report, "return", actor, reason)
-    unit_id = report.unit_id
-    report.unit_id = None
-    report.respond_due = report.reply_due = None
-    _record(session, report, "return", rule, actor, reason, S.RETURNED, unit_id=unit_id)
+    return_requests.check_may_request(session, report)
+    request = return_requests.open_request(session, report=report, actor=actor, reason=reason)
+    _record(session, report, "return_request", rule, actor,
+            f"{reason.strip()}（申请编号 {request.id}）", None)
     return report
 
 
-def reply(session: Session, *, actor: Actor, report_id: int, result: str) -> Report:
-    """The unit's answer with the result; the filer is then asked to rate it."""
+def approve_return(session: Session, *, actor: Actor, report_id: int, unit_id: int | None = None,
+                   category_number: int | None = None, note: str = "") -> Report:
+    """The office approves the report's open return request (re-assigning it to `unit_id`)."""
+    from portal import return_requests
+
+    request = return_requests.open_for(session, report_id)
+    if request is None:
+        raise ValidationError("error.return_request_decided")
+    return return_requests.approve(session, actor=actor, request_id=request.id, note=note,
+                                   new_unit_id=unit_id, category_number=category_number)
+
+
+def refuse_return(session: Session, *, actor: Actor, report_id: int, reason: str) -> Report:
+    """The office refuses the report's open return request; the unit keeps it."""
+    from portal import return_requests
+
+    request = return_requests.open_for(session, report_id)
+    if request is None:
+        raise ValidationError("error.return_request_decided")
+    return return_requests.refuse(session, actor=actor, request_id=request.id, note=reason)
+
+
+def reply(session: Session, *, actor: Actor, report_id: int, result: str,
+          outcome: str | None = None) -> Report:
+    """The unit's answer with the result and its outcome (已解决 / 部分解决 / 未解决（已解释说明）);
+    the filer is then asked to rate it."""
     report = _locked(session, report_id)
     rule = _check(report, "reply", actor, result)
+    if outcome not in set(ReplyOutcome):
+        raise ValidationError("error.reply_outcome_required", field="outcome")
     now = clock.now()
     report.responded_at = report.responded_at or now
     report.replied_at = now
     report.rating = None
+    report.reply_outcome = outcome
     _record(session, report, "reply", rule, actor, result, S.REPLIED)
     return report
 
 
 def _rate(session: Session, report: Report, actor: Actor | None, rating: str,
-          comment: str) -> Report:
+          comment: str, channel: str = RatingChannel.WEB) -> Report:
     if rating not in set(Rating):
         raise ValidationError("error.rating_required", field="rating")
     rule = _check(report, "rate", None, comment)
+    now = clock.now()
+    session.add(ReportRating(report_id=report.id, unit_id=report.unit_id,
+                             round=report.reopen_count, at=now,
+                             actor_id=actor.user_id if actor else None, channel=channel,
+                             rating=rating, comment=comment.strip()))
     report.rating = rating
     if rating == Rating.UNSATISFIED:
         # 差评整改: back to the same unit with a fresh reply clock.
         days = workdays.sla_days(session, "reopen")
         report.reply_due, report.deadline_estimated = workdays.deadline(
-            clock.now(), days, session=session, cutoff_hour=get_settings().deadline_cutoff_hour)
+            now, days, session=session, cutoff_hour=get_settings().deadline_cutoff_hour)
+        report.clock_start = now.date()
         report.reopen_count += 1
         target = S.REOPENED
     else:

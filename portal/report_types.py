@@ -25,6 +25,7 @@ class Status(StrEnum):
     REOPENED = "reopened"  # 差评整改
     REJECTED = "rejected"  # 不予受理
     CLOSED = "closed"  # 已办结
+    CLOSED_UNRATED = "closed_unrated"  # 已办结（未评价）: no rating M working days after the reply
 
 
 class Rating(StrEnum):
@@ -33,6 +34,30 @@ class Rating(StrEnum):
     UNSATISFIED = "unsatisfied"
 
 
+class FollowupResult(StrEnum):
+    """The result of the office's follow-up call (回访): a rating, or nobody reached."""
+
+    SATISFIED = "satisfied"
+    BASICALLY = "basically"
+    UNSATISFIED = "unsatisfied"
+    UNREACHABLE = "unreachable"
+
+
+class RatingChannel(StrEnum):
+    WEB = "web"  # the filer, with the query code or the company account
+    FOLLOWUP = "followup"  # 回访: the office's call
+
+
+class ReplyOutcome(StrEnum):
+    """What the unit's reply achieved (解决率)."""
+
+    RESOLVED = "resolved"  # 已解决
+    PARTLY = "partly"  # 部分解决
+    UNRESOLVED = "unresolved"  # 未解决（已解释说明）
+
+
 OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.ASSIGNED, Status.ACKNOWLEDGED,
                            Status.RETURNED, Status.REPLIED, Status.REOPENED})
 WITH_UNIT = frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED, Status.REOPENED})
+OFFICE_WAITING = frozenset({Status.SUBMITTED, Status.RETURNED})
+CLOSED_STATUSES = frozenset({Status.CLOSED, Status.CLOSED_UNRATED})

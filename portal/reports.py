@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from portal import attachments, cards, clock, numbering
+from portal import attachments, cards, clock, numbering, workdays
 from portal.errors import (
     FieldChecks,
     NotFound,
@@ -21,6 +21,7 @@ from portal.identifiers import is_valid_credit_code, is_valid_mobile
 from portal.models import Attachment, Category, Report, ReportEvent, Unit, User
 from portal.report_types import Channel, Kind, Status
 from portal.roles import Actor, Role
+from portal.settings import get_settings
 from portal.workdays import add_working_days
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -197,6 +198,7 @@ def file_report(session: Session, *, actor: Actor | None, data: ReportInput,
         confidential=True if data.anonymous else data.confidential,
         filer_user_id=filer, entered_by_id=actor.user_id if channel != Channel.WEB else None,
         status=Status.SUBMITTED, created_at=now, updated_at=now)
+    _start_office_clock(session, report, now)
     session.add(report)
     session.flush()
     for upload, content_type in checked:
@@ -208,6 +210,14 @@ def file_report(session: Session, *, actor: Actor | None, data: ReportInput,
                             note_public=False, note=f"channel={channel}"))
     session.commit()
     return Filed(report_id=report.id, tracking_no=tracking_no, query_code=code)
+
+
+def _start_office_clock(session: Session, report: Report, now: datetime) -> None:
+    """件件有人管: a report waiting for triage carries the office's deadline (`intake` window)."""
+    days = workdays.sla_days(session, "intake")
+    report.office_due, report.deadline_estimated = workdays.deadline(
+        now, days, session=session, cutoff_hour=get_settings().deadline_cutoff_hour)
+    report.clock_start, report.current_due, report.due_window = now.date(), report.office_due, days
 
 
 # ---- reading -----------------------------------------------------------------------------
@@ -389,8 +399,8 @@ def _rows(session: Session, rows: list[Report]) -> list[dict]:
     return [{"id": r.id, "tracking_no": r.tracking_no, "kind": r.kind, "channel": r.channel,
              "title": r.title, "status": r.status, "unit": names.get(r.unit_id),
              "created_at": r.created_at, "respond_due": r.respond_due, "reply_due": r.reply_due,
-             "current_due": r.current_due, "card": cards.classify(r.current_due, today,
-                                                                  yellow_until),
+             "current_due": r.current_due,
+             "card": cards.classify(r.current_due, today, yellow_until, r.due_window),
              "deadline_estimated": r.deadline_estimated, "rating": r.rating} for r in rows]
 
 
@@ -462,7 +472,7 @@ def card_counts(session: Session, *, actor: Actor) -> dict[str, int]:
     today = clock.today()
     result = {}
     for which in (cards.RED, cards.YELLOW):
-        # current_due is only set while a unit holds the report, so the index alone answers
+        # current_due is set while a unit or the office holds the report: the index answers
         query = select(func.count()).select_from(Report).where(
             cards.condition(which, today, session=session))
         if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE):

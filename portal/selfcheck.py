@@ -531,7 +531,7 @@ def untrue_answers(session: Session, *, actor: Actor, year: int) -> list[dict]:
     for unit_id, number, tracking_no in session.exec(
             select(Report.unit_id, CategoryRow.number, Report.tracking_no)
             .join(CategoryRow, col(CategoryRow.id) == Report.category_id)
-            .where(col(Report.status).in_(["replied", "closed"]),
+            .where(col(Report.status).in_(["replied", "closed", "closed_unrated"]),
                    col(Report.created_at) >= datetime(year, 1, 1),
                    col(Report.created_at) < datetime(year + 1, 1, 1))).all():
         evidence.setdefault((unit_id, number), []).append(f"反映问题：{tracking_no}")

@@ -9,11 +9,11 @@ must say so (see `is_official`).
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from portal import audit
 from portal.errors import NotFound, ValidationError
-from portal.models import CalendarOverride, SlaWindow
+from portal.models import CalendarOverride, CalendarYear, SlaWindow
 from portal.roles import Actor, Role, require
 
 BUILTIN_FIRST_YEAR = 2004
@@ -48,6 +48,9 @@ def is_working_day(day: date, *, session: Session | None = None) -> bool:
     return override if override is not None else _builtin_is_working_day(day)
 
 
+_is_working = is_working_day  # for functions whose parameter shadows the name
+
+
 def add_working_days(start: date, n: int, *, session: Session | None = None) -> date:
     """The n-th working day strictly after `start` (start itself when n == 0)."""
     if n < 0:
@@ -69,15 +72,30 @@ def add_working_days(start: date, n: int, *, session: Session | None = None) -> 
                     return day
 
 
+def working_days_between(start: date, end: date, *, session: Session | None = None) -> int:
+    """Working days d with start < d <= end (0 when end <= start): overdue days, for one."""
+    if end <= start:
+        return 0
+    overrides = _overrides(session, start + timedelta(days=1), end)
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        working = overrides.get(day)
+        count += working if working is not None else _builtin_is_working_day(day)
+    return count
+
+
 def is_official(year: int, *, session: Session | None = None) -> bool:
-    """True when the year's schedule is known: built in, or entered by an admin."""
+    """True when the year's schedule is known: built in, or marked complete by an admin.
+
+    A few dates entered for a year do not make it official; the admin says when it is complete.
+    """
     if _builtin_knows(year):
         return True
     if session is None:
         return False
-    count = session.exec(select(func.count()).select_from(CalendarOverride).where(
-        CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))).one()
-    return count > 0
+    row = session.get(CalendarYear, year)
+    return bool(row and row.official)
 
 
 def deadline(assigned_at: datetime, working_days: int, *, session: Session | None = None,
@@ -112,11 +130,14 @@ def set_override(session: Session, *, actor: Actor, day: date, is_working_day: b
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ValidationError("error.calendar_note_too_long", field="note", max=MAX_NOTE)
+    before = _is_working(day, session=session)
     row = session.get(CalendarOverride, day) or CalendarOverride(day=day, is_working_day=True)
     row.is_working_day, row.note = is_working_day, note
     session.add(row)
     audit.record(session, actor=actor, action="calendar.set", entity="calendar",
                  detail=f"{day.isoformat()} {'working' if is_working_day else 'holiday'} {note}")
+    session.flush()
+    _recompute(session, actor, {day: before})
     session.commit()
     return row
 
@@ -127,10 +148,19 @@ def delete_override(session: Session, *, actor: Actor, day: date) -> None:
     row = session.get(CalendarOverride, day)
     if row is None:
         raise NotFound()
+    before = row.is_working_day
     session.delete(row)
     audit.record(session, actor=actor, action="calendar.delete", entity="calendar",
                  detail=day.isoformat())
+    session.flush()
+    _recompute(session, actor, {day: before})
     session.commit()
+
+
+def _recompute(session: Session, actor: Actor, before: dict[date, bool]) -> None:
+    from portal import deadlines  # deadlines reads this module; imported late to avoid a cycle
+
+    deadlines.recompute_after_calendar_change(session, actor=actor, before=before)
 
 
 # ---- SLA windows -------------------------------------------------------------------------
@@ -143,7 +173,8 @@ def sla_days(session: Session, name: str) -> int:
     return window.working_days
 
 
-SLA_ORDER = ("respond", "reply", "reopen", "reminder", "urging", "supervision")
+SLA_ORDER = ("intake", "respond", "reply", "reopen", "reminder", "urging", "supervision",
+             "followup", "close_unrated")
 
 
 def list_sla_windows(session: Session) -> list[SlaWindow]:

@@ -7,7 +7,7 @@ from portal.errors import PortalError
 from portal.i18n import format_date, format_datetime
 from portal.report_types import WITH_UNIT, Status
 from portal.roles import Actor, Role
-from portal.ui import report_view
+from portal.ui import report_view, rules_sections
 from portal.ui.context import db, lang, show_error, tr
 from portal.ui.widgets import current_page, flash, pager
 
@@ -73,6 +73,8 @@ def detail(prefix: str, actor: Actor, report_id: int) -> None:
     report_view.details(view)
     _attachments(prefix, actor, view)
     report_view.timeline(view)
+    rules_sections.ratings(actor, view)
+    rules_sections.return_requests_section(prefix, actor, view, _run)
     with db() as session:
         linked = cases.cases_for_report(session, actor=actor, report_id=view.id)
     if linked:
@@ -90,6 +92,10 @@ def notice_table(rows: list[dict]) -> None:
             return tr("notice.state.withdrawn")
         if n["kind"] == "transfer":
             return tr("notice.state.transferred")
+        if n.get("settled_by") == "return_approved":
+            return tr("notice.state.return_approved")
+        if n["complied"] is False and n.get("settled_by") in ("respond", "reply"):
+            return tr("notice.state.late")
         return tr({None: "notice.state.pending", True: "notice.state.complied",
                    False: "notice.state.missed"}[n["complied"]])
 
@@ -99,6 +105,7 @@ def notice_table(rows: list[dict]) -> None:
                    tr("notice.col.unit"): n["unit"],
                    tr("notice.col.issued"): format_date(n["issued_on"], lang()),
                    tr("notice.col.overdue"): n["overdue_days"],
+                   tr("notice.col.overdue_calendar"): n.get("overdue_calendar_days", 0),
                    tr("notice.col.deadline"): format_date(n["deadline"], lang())
                    if n["deadline"] else "—",
                    tr("notice.col.state"): state(n)} for n in rows],
@@ -206,8 +213,8 @@ _ACTIONS = {
     "reject": _text_action("action.reject_reason", "action.reject", "reject", "reason"),
     "note": _text_action("action.note", "action.add_note", "add_note", "note"),
     "respond": _text_action("action.respond_note", "action.respond", "respond", "note"),
-    "reply": _text_action("action.reply_result", "action.reply", "reply", "result"),
-    "return": _text_action("action.return_reason", "action.return", "return_to_office",
+    "reply": lambda prefix, actor, view: rules_sections.reply_form(prefix, actor, view, _run),
+    "return": _text_action("action.return_reason", "rules.return_request", "return_to_office",
                            "reason"),
     "rate": lambda prefix, actor, view: None,  # the filer rates on the tracking page
 }

@@ -85,7 +85,7 @@ def test_filer_rates_unsatisfied_and_the_report_reopens(open_page, demo_session)
     unit = load_actor(demo_session, username="unit_fgj")
     report_flow.assign(demo_session, actor=supervisor, report_id=filed.report_id,
                        unit_id=unit_id(demo_session), category_number=14)
-    report_flow.reply(demo_session, actor=unit, report_id=filed.report_id, result="已补办")
+    report_flow.reply(demo_session, actor=unit, report_id=filed.report_id, result="已补办", outcome="resolved")
     app = open_page("pages/track.py")
     app.text_input(key="track_no").input(filed.tracking_no)
     app.text_input(key="track_code").input(filed.query_code)

@@ -101,6 +101,7 @@ def test_file_assign_answer_and_rate_unsatisfied(start_server, browser):
     unit.get_by_text("操作已完成。").wait_for()
     open_report(unit, tracking_no)
     unit.get_by_label("办理结果（反映人可见）").fill("已约谈窗口负责人，材料一次性收齐，当日办结。")
+    unit.get_by_text("已解决", exact=True).click()  # #11: the reply records its outcome
     unit.get_by_role("button", name="答复办结").click()
     unit.get_by_text("操作已完成。").wait_for()
 
@@ -121,3 +122,10 @@ def test_file_assign_answer_and_rate_unsatisfied(start_server, browser):
     citizen.get_by_text("差评整改中", exact=True).wait_for()
     wait_ready(citizen)
     assert "提交评价" not in citizen.inner_text(MAIN)  # a reopened report is not rated again
+
+    # 5. the unit sees the filer's 差评 comment on top of the reopened report (#11)
+    unit.reload()
+    wait_ready(unit)
+    open_report(unit, tracking_no)
+    unit.get_by_text("差评整改：反映人不满意", exact=False).wait_for()
+    assert "材料仍被要求重复提交" in unit.inner_text(MAIN)

@@ -54,7 +54,8 @@ def test_seed_demo_cases_give_the_dashboard_every_status(session, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 23))
     demo.seed_demo(session)
     assert demo.seed_demo_cases(session) == len(demo.DEMO_CASES)
-    rows = {r["unit"]: r for r in quotas.compute(session, year=2026, on=date(2026, 12, 31))}
+    # once 2026 is over (#11: a checkpoint is 未达标 only after its date has passed)
+    rows = {r["unit"]: r for r in quotas.compute(session, year=2026, on=date(2027, 1, 1))}
     assert len(rows) == 15
     market = rows["区市场监管局"]
     assert (market["cases"], market["sanctioned"]) == (2, 0)
@@ -62,3 +63,30 @@ def test_seed_demo_cases_give_the_dashboard_every_status(session, monkeypatch):
     assert [c["status"] for c in rows["区发改局"]["checkpoints"]] == ["已达标", "已达标"]
     assert rows["区应急局"]["checkpoints"][0]["status"] == "豁免"
     assert demo.seed_demo_cases(session) == 0
+
+
+def test_seed_demo_history_gives_real_ratios_once(session):
+    from sqlalchemy import func
+
+    from portal import demo_history
+    from portal.models import Notice, ReportRating
+
+    demo.seed_demo(session)
+    assert demo_history.seed_demo_history(session) == demo_history.REPORTS
+    assert demo_history.seed_demo_history(session) == 0
+    ratings = dict(session.exec(select(ReportRating.rating, func.count())
+                                .group_by(ReportRating.rating)).all())
+    assert ratings.get("unsatisfied", 0) > 0 and ratings.get("satisfied", 0) > 0
+    assert session.exec(select(func.count()).select_from(ReportRating).where(
+        ReportRating.channel == "followup")).one() > 0
+    assert session.exec(select(func.count()).select_from(ReportRating).where(
+        ReportRating.round > 0)).one() > 0  # 差评 reopened and rated again
+    late = session.exec(select(func.count()).select_from(Report).where(
+        Report.replied_at > Report.reply_due)).one()
+    replied = session.exec(select(func.count()).select_from(Report).where(
+        Report.replied_at.is_not(None))).one()
+    assert 0 < late < replied
+    complied = session.exec(select(Notice.complied).where(Notice.kind == "reminder")).all()
+    assert True in complied
+    hours = {r.hour for r in session.exec(select(Report.created_at)).all()}
+    assert len(hours) > 4

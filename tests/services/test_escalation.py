@@ -57,7 +57,7 @@ def test_the_current_deadline_follows_the_report(session, people, at):
     assert report.current_due == date(2026, 11, 3)  # respond first
     report_flow.respond(session, actor=people["unit"], report_id=report.id, note="已签收")
     assert session.get(Report, report.id).current_due == date(2026, 11, 9)
-    report_flow.reply(session, actor=people["unit"], report_id=report.id, result="已办")
+    report_flow.reply(session, actor=people["unit"], report_id=report.id, result="已办", outcome="resolved")
     assert session.get(Report, report.id).current_due is None
 
 
@@ -86,7 +86,7 @@ def test_a_notice_complied_with_in_time_stops_the_ladder(session, people, at):
     report = session.get(Report, filed.report_id)
     escalation.escalate(session, today=date(2026, 11, 4))
     at["now"] = datetime(2026, 11, 5, 10, 0)
-    report_flow.reply(session, actor=people["unit"], report_id=report.id, result="已办")
+    report_flow.reply(session, actor=people["unit"], report_id=report.id, result="已办", outcome="resolved")
     notice = session.exec(select(Notice).where(Notice.report_id == report.id)).one()
     assert notice.complied is True
     assert escalation.escalate(session, today=date(2026, 11, 20)) == []

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from portal import clock, report_flow, reports
+from portal import clock, report_flow, reports, return_requests
 from portal.attachments import Upload
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.report_types import Rating, Status
@@ -62,13 +62,13 @@ def test_the_whole_road_with_a_bad_rating_and_a_second_reply(session, people):
     filed = assigned(session, people)
     fgj = people["fgj"]
     report_flow.respond(session, actor=fgj, report_id=filed.report_id, note="已签收，已电话联系")
-    report_flow.reply(session, actor=fgj, report_id=filed.report_id, result="已办结许可证")
+    report_flow.reply(session, actor=fgj, report_id=filed.report_id, result="已办结许可证", outcome="resolved")
     reopened = report_flow.rate_with_code(session, tracking_no=filed.tracking_no,
                                           query_code=filed.query_code,
                                           rating=Rating.UNSATISFIED, comment="仍未拿到证")
     assert reopened.status == Status.REOPENED and reopened.reopen_count == 1
     assert reopened.reply_due.isoformat() == "2026-11-30"
-    report_flow.reply(session, actor=fgj, report_id=filed.report_id, result="证照已送达")
+    report_flow.reply(session, actor=fgj, report_id=filed.report_id, result="证照已送达", outcome="resolved")
     closed = report_flow.rate_with_code(session, tracking_no=filed.tracking_no,
                                         query_code=filed.query_code, rating=Rating.SATISFIED)
     assert closed.status == Status.CLOSED
@@ -84,7 +84,7 @@ def test_rating_needs_the_query_code_and_a_reply(session, people):
     with pytest.raises(ValidationError):
         report_flow.rate_with_code(session, tracking_no=filed.tracking_no,
                                    query_code=filed.query_code, rating=Rating.SATISFIED)
-    report_flow.reply(session, actor=people["fgj"], report_id=filed.report_id, result="已办")
+    report_flow.reply(session, actor=people["fgj"], report_id=filed.report_id, result="已办", outcome="resolved")
     with pytest.raises(PermissionDenied):
         report_flow.rate_with_code(session, tracking_no=filed.tracking_no,
                                    query_code="WRONG123", rating=Rating.SATISFIED)
@@ -97,7 +97,7 @@ def test_a_company_rates_its_own_report_from_its_account(session, people):
     filed = reports.file_report(session, actor=people["company"], data=valid_input())
     report_flow.assign(session, actor=people["supervisor"], report_id=filed.report_id,
                        unit_id=unit_id(session), category_number=None)
-    report_flow.reply(session, actor=people["fgj"], report_id=filed.report_id, result="已办")
+    report_flow.reply(session, actor=people["fgj"], report_id=filed.report_id, result="已办", outcome="resolved")
     with pytest.raises(PermissionDenied):
         report_flow.rate_as_owner(session, actor=make_user(session, Role.COMPANY),
                                   report_id=filed.report_id, rating=Rating.SATISFIED)
@@ -122,6 +122,10 @@ def test_a_unit_returns_a_wrongly_assigned_report_to_the_office(session, people)
     filed = assigned(session, people)
     report_flow.return_to_office(session, actor=people["fgj"], report_id=filed.report_id,
                                  reason="属区住建局职责")
+    # #11: the return is a request; the report leaves the unit once the office approves it
+    assert session.get(reports.Report, filed.report_id).status == Status.ASSIGNED
+    (request,), _ = return_requests.pending(session, actor=people["supervisor"])
+    return_requests.approve(session, actor=people["supervisor"], request_id=request["id"])
     report = session.get(reports.Report, filed.report_id)
     assert report.status == Status.RETURNED and report.unit_id is None
     with pytest.raises(NotFound):
@@ -161,7 +165,7 @@ def test_each_action_is_allowed_only_to_its_role(session, people, action, who):
                                                                                      people)
     kwargs = {"assign": {"unit_id": unit_id(session), "category_number": None},
               "reject": {"reason": "不属于受理范围"}, "add_note": {"note": "备注"},
-              "respond": {"note": "已签收"}, "reply": {"result": "已办结"},
+              "respond": {"note": "已签收"}, "reply": {"result": "已办结", "outcome": "resolved"},
               "return_to_office": {"reason": "非本单位职责"}}[action]
     call = getattr(report_flow, action)
     if who == ROLE_ACTIONS[action]:
@@ -183,7 +187,7 @@ def attempt(session, action, actor, report_id):
         "return": lambda: report_flow.return_to_office(session, actor=actor,
                                                        report_id=report_id, reason="x"),
         "reply": lambda: report_flow.reply(session, actor=actor, report_id=report_id,
-                                           result="x"),
+                                           result="x", outcome="resolved"),
     }
     return calls[action]()
 
@@ -219,7 +223,7 @@ def test_a_unit_never_reads_another_units_report(session, people):
     with pytest.raises(PermissionDenied):
         reports.office_queue(session, actor=zjj)
     with pytest.raises(PermissionDenied):
-        report_flow.reply(session, actor=zjj, report_id=filed.report_id, result="越权")
+        report_flow.reply(session, actor=zjj, report_id=filed.report_id, result="越权", outcome="resolved")
 
 
 def test_a_unit_never_sees_a_confidential_filer(session, people):

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from portal import workdays
+from portal import calendar_schedule, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.models import AuditEvent
 from portal.roles import Role
@@ -54,12 +54,14 @@ def test_adding_twice_is_adding_the_sum(day, x, y):
     assert add_working_days(day, x + y) == add_working_days(add_working_days(day, x), y)
 
 
-def test_2026_is_official_and_2027_is_not_until_an_admin_enters_a_date(session):
+def test_2026_is_official_and_2027_is_not_until_an_admin_marks_it_complete(session):
     assert workdays.is_official(2026) and workdays.is_official(2026, session=session)
     assert not workdays.is_official(2027) and not workdays.is_official(2027, session=session)
     admin = make_user(session, Role.ADMIN)
     workdays.set_override(session, actor=admin, day=date(2027, 12, 31), is_working_day=False,
                           note="")
+    assert not workdays.is_official(2027, session=session)  # #11: one date is not a schedule
+    calendar_schedule.set_official(session, actor=admin, year=2027, official=True)
     assert workdays.is_official(2027, session=session)
     assert not workdays.is_official(2028, session=session)
 
@@ -77,6 +79,7 @@ def test_2027_with_overrides_entered_by_an_admin(session):
                           note="元旦")
     workdays.set_override(session, actor=admin, day=date(2027, 1, 9), is_working_day=True,
                           note="调休上班")
+    calendar_schedule.set_official(session, actor=admin, year=2027, official=True)
     assert workdays.is_official(2027, session=session)
     assert add_working_days(date(2026, 12, 31), 1, session=session) == date(2027, 1, 4)
     assert add_working_days(date(2027, 1, 8), 1, session=session) == date(2027, 1, 9)
@@ -132,7 +135,8 @@ def test_a_long_stretch_of_overrides_is_still_crossed(session):
 def test_sla_windows_are_data(session):
     admin = make_user(session, Role.ADMIN)
     assert [w.name for w in workdays.list_sla_windows(session)] == [
-        "respond", "reply", "reopen", "reminder", "urging", "supervision"]
+        "intake", "respond", "reply", "reopen", "reminder", "urging", "supervision",
+        "followup", "close_unrated"]  # #11: the office's deadline, 回访 and closing unrated
     assert workdays.sla_days(session, "reply") == 5
     workdays.set_sla_window(session, actor=admin, name="reply", working_days=7)
     assert workdays.sla_days(session, "reply") == 7
