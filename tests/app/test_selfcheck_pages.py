@@ -176,14 +176,19 @@ def test_supervisor_sees_completion_and_returns_a_form(open_page, campaign_id, d
     assert "审核意见：措施请写明完成时间" in texts(unit)
 
 
-def test_opening_the_next_quarter_asks_first_and_says_what_it_did(open_page, campaign_id):
+def test_opening_the_next_quarter_asks_first_and_says_what_it_did(open_page, campaign_id,
+                                                                  demo_db_url):
+    engine = make_engine(demo_db_url)
+    with session_scope(engine) as session:
+        active = len(session.exec(select(Unit.id).where(Unit.active)).all())  # 18 + added ones
+    engine.dispose()
     app = open_page("pages/selfcheck_review.py", "supervisor")
     next(b for b in app.button if b.label == "开启下一季度自查").click().run()
     content = texts(app)
-    assert "将为 18 个单位开启2027年第一季度自查，截止2027年" in content
+    assert f"将为 {active} 个单位开启2027年第一季度自查，截止2027年" in content
     assert "2027年第一季度" not in str(app.selectbox(key="review_campaign").options)  # not yet
     next(b for b in app.button if b.label == "确认").click().run()
-    assert "已为 18 个单位开启2027年第一季度自查，截止2027年" in texts(app)
+    assert f"已为 {active} 个单位开启2027年第一季度自查，截止2027年" in texts(app)
 
 
 def test_discipline_reads_but_does_not_review(open_page, campaign_id):
