@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from portal import audit, clock, numbering, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.models import Notice, Report, Unit
+from portal.notifications import hooks
 from portal.report_types import WITH_UNIT, Status
 from portal.roles import Actor, Role
 
@@ -110,6 +111,7 @@ def _issue(session: Session, report: Report, kind: str, *, today: date, reason: 
         session.add(report)
     audit.record(session, actor=actor, action=f"notice.{kind}", entity="report",
                  entity_id=report.id, detail=notice.number)
+    hooks.notice_issued(session, notice, report)
     return notice
 
 
