@@ -131,7 +131,8 @@ def enqueue(session: Session, *, event: str, context: dict, units: Iterable[int]
                                      link=url[:300], created_at=now))
         if for_filer:
             continue  # a filer's SMS goes only to the mobile they opted in with, below
-        if "email" in channels and user.email and not (pref and pref.digest):
+        digest_later = pref is not None and pref.digest and event != "digest"
+        if "email" in channels and user.email and not digest_later:
             outbox("email", user.email, user_id=user.id, body=text.body)
         if "sms" in channels and user.mobile:
             outbox("sms", user.mobile, user_id=user.id, body=text.sms)
