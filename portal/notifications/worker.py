@@ -108,12 +108,11 @@ def _quiet_window(session: Session, message: OutboxMessage) -> tuple[int, int]:
     return (pref.quiet_start, pref.quiet_end) if pref else DEFAULT_QUIET
 
 
-def _send(session: Session, message: OutboxMessage, settings: Settings) -> str:
+def _send(message: OutboxMessage, hook: UnitWebhook | None, settings: Settings) -> str:
     if message.channel == "email":
         return channels.send_email(message, settings)
     if message.channel == "sms":
         return channels.send_sms(message, settings)
-    hook = session.get(UnitWebhook, int(message.address)) if message.address.isdigit() else None
     return channels.send_robot(message, hook, settings)
 
 
@@ -131,35 +130,48 @@ def _finish(engine: Engine, row_id: int, worker: str, claimed_at: datetime, valu
         return result.rowcount == 1
 
 
-def deliver_one(engine: Engine, row_id: int, *, worker: str, settings: Settings,
-                stats: RunStats) -> None:
+def _load(engine: Engine, row_id: int, worker: str
+          ) -> tuple[OutboxMessage | None, UnitWebhook | None, tuple[int, int]]:
+    """Read what sending needs, then let go of the database before any network I/O."""
     with Session(engine) as session:
         message = session.get(OutboxMessage, row_id)
         if message is None or message.claimed_by != worker:
-            return
-        claimed_at = message.claimed_at
-        now = clock.precise_now()
-        if message.channel == "sms" and not message.quiet_exempt:
-            start, end = _quiet_window(session, message)
-            if in_quiet_hours(now, start, end):
-                later = quiet_until(now, end)
-                stats.deferred += 1
-                _finish(engine, row_id, worker, claimed_at,
-                        {"claimed_at": None, "claimed_by": None, "next_attempt_at": later,
-                         "attempts": message.attempts - 1},
-                        DeliveryAttempt(outbox_id=row_id, at=now, worker=worker,
-                                        result="deferred", detail=f"免打扰时段，推迟到 {later}"))
-                return
-        started = time.monotonic()
-        try:
-            detail = _send(session, message, settings)
-            ok = True
-        except channels.DeliveryError as exc:
-            detail, ok = str(exc)[:500], False
-        except Exception as exc:  # noqa: BLE001 - a broken channel must not stop the others
-            detail, ok = f"{type(exc).__name__}: {exc}"[:500], False
-        elapsed = int((time.monotonic() - started) * 1000)
-        attempts = message.attempts
+            return None, None, DEFAULT_QUIET
+        hook = None
+        if message.channel in ("dingtalk", "wecom") and message.address.isdigit():
+            hook = session.get(UnitWebhook, int(message.address))
+            if hook is not None:
+                session.expunge(hook)
+        quiet = _quiet_window(session, message)
+        session.expunge(message)
+    return message, hook, quiet
+
+
+def deliver_one(engine: Engine, row_id: int, *, worker: str, settings: Settings,
+                stats: RunStats) -> None:
+    message, hook, (start, end) = _load(engine, row_id, worker)
+    if message is None:
+        return
+    claimed_at = message.claimed_at
+    now = clock.precise_now()
+    if message.channel == "sms" and not message.quiet_exempt and in_quiet_hours(now, start, end):
+        later = quiet_until(now, end)
+        stats.deferred += 1
+        _finish(engine, row_id, worker, claimed_at,
+                {"claimed_at": None, "claimed_by": None, "next_attempt_at": later,
+                 "attempts": message.attempts - 1},
+                DeliveryAttempt(outbox_id=row_id, at=now, worker=worker, result="deferred",
+                                detail=f"免打扰时段，推迟到 {later:%Y-%m-%d %H:%M}"))
+        return
+    started = time.monotonic()
+    try:
+        detail, ok = _send(message, hook, settings), True
+    except channels.DeliveryError as exc:
+        detail, ok = str(exc)[:500], False
+    except Exception as exc:  # noqa: BLE001 - a broken channel must not stop the others
+        detail, ok = f"{type(exc).__name__}: {exc}"[:500], False
+    elapsed = int((time.monotonic() - started) * 1000)
+    attempts = message.attempts
     done = clock.precise_now()
     attempt = DeliveryAttempt(outbox_id=row_id, at=done, worker=worker,
                               result="sent" if ok else "error", detail=detail,
