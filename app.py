@@ -3,6 +3,7 @@
 import streamlit as st
 
 from portal.ui import auth, navigation
+from portal.ui.bell import bell
 from portal.ui.context import language_switch, tr
 
 st.set_page_config(page_title="营商环境监督平台", page_icon=":material/balance:", layout="wide")
@@ -13,5 +14,6 @@ page = st.navigation(navigation.build(current))
 st.sidebar.caption(tr("app.title"))
 if current is not None:
     st.sidebar.caption(tr("login.logged_in_as", name=current.display_name))
+    bell(current)
     auth.logout_button()
 page.run()
