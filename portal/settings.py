@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     sms_key: str = ""
     sms_max_chars: int = 134  # two concatenated 67-character segments, signature included
     sms_links_for_filers: bool = False
+    notify_quiet_start: int = 21  # no SMS from this hour … (filers, users without a choice)
+    notify_quiet_end: int = 8  # … until this hour; equal values switch quiet hours off
     notify_max_attempts: int = 5
     notify_retry_base_seconds: int = 60
     notify_claim_timeout_seconds: int = 600

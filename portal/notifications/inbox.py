@@ -12,6 +12,7 @@ from portal.models import User
 from portal.notifications.events import EVENTS, USER_CHANNELS
 from portal.notifications.tables import InboxMessage, NotificationPreference, NotificationTemplate
 from portal.roles import Actor, Role
+from portal.settings import get_settings
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AUDIENCE_ROLES = {"unit": {Role.UNIT}, "office": {Role.SUPERVISOR},
@@ -77,9 +78,11 @@ def preferences(session: Session, *, actor: Actor) -> dict:
         channels[event] = {"label": template.label,
                            "channels": chosen.get(event, defaults)}
     user = session.get(User, actor.user_id)
+    settings = get_settings()
     return {"email": user.email or "", "digest": pref.digest if pref else False,
-            "quiet_start": pref.quiet_start if pref else 21,
-            "quiet_end": pref.quiet_end if pref else 8, "channels": channels}
+            "quiet_start": pref.quiet_start if pref else settings.notify_quiet_start,
+            "quiet_end": pref.quiet_end if pref else settings.notify_quiet_end,
+            "channels": channels}
 
 
 def save_preferences(session: Session, *, actor: Actor, email: str, digest: bool,

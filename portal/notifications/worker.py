@@ -32,7 +32,6 @@ from portal.notifications.tables import (
 from portal.settings import Settings, get_settings
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
-DEFAULT_QUIET = (21, 8)
 
 
 @dataclass
@@ -101,11 +100,13 @@ def quiet_until(moment: datetime, end: int) -> datetime:
     return until if until > moment else until + timedelta(days=1)
 
 
-def _quiet_window(session: Session, message: OutboxMessage) -> tuple[int, int]:
-    if message.user_id is None:
-        return DEFAULT_QUIET
-    pref = session.get(NotificationPreference, message.user_id)
-    return (pref.quiet_start, pref.quiet_end) if pref else DEFAULT_QUIET
+def _quiet_window(session: Session, message: OutboxMessage,
+                  settings: Settings) -> tuple[int, int]:
+    """The recipient's quiet hours, or the installation's (filers, users who never chose)."""
+    pref = session.get(NotificationPreference, message.user_id) if message.user_id else None
+    if pref is not None:
+        return pref.quiet_start, pref.quiet_end
+    return settings.notify_quiet_start, settings.notify_quiet_end
 
 
 def _send(message: OutboxMessage, hook: UnitWebhook | None, settings: Settings) -> str:
@@ -130,26 +131,26 @@ def _finish(engine: Engine, row_id: int, worker: str, claimed_at: datetime, valu
         return result.rowcount == 1
 
 
-def _load(engine: Engine, row_id: int, worker: str
+def _load(engine: Engine, row_id: int, worker: str, settings: Settings
           ) -> tuple[OutboxMessage | None, UnitWebhook | None, tuple[int, int]]:
     """Read what sending needs, then let go of the database before any network I/O."""
     with Session(engine) as session:
         message = session.get(OutboxMessage, row_id)
         if message is None or message.claimed_by != worker:
-            return None, None, DEFAULT_QUIET
+            return None, None, (0, 0)
         hook = None
         if message.channel in ("dingtalk", "wecom") and message.address.isdigit():
             hook = session.get(UnitWebhook, int(message.address))
             if hook is not None:
                 session.expunge(hook)
-        quiet = _quiet_window(session, message)
+        quiet = _quiet_window(session, message, settings)
         session.expunge(message)
     return message, hook, quiet
 
 
 def deliver_one(engine: Engine, row_id: int, *, worker: str, settings: Settings,
                 stats: RunStats) -> None:
-    message, hook, (start, end) = _load(engine, row_id, worker)
+    message, hook, (start, end) = _load(engine, row_id, worker, settings)
     if message is None:
         return
     claimed_at = message.claimed_at
