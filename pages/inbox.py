@@ -69,7 +69,7 @@ with st.expander(tr("notify.settings")):
                                      key="inbox_quiet_end")
         st.caption(tr("notify.quiet_help"))
         chosen = {event: st.multiselect(tr("notify.channels_for", event=spec["label"]),
-                                        list(labels), default=spec["channels"],
+                                        spec["offered"], default=spec["channels"],
                                         format_func=labels.get, key=f"inbox_ch_{event}")
                   for event, spec in prefs["channels"].items()}
         if st.form_submit_button(tr("notify.save"), type="primary"):

@@ -64,6 +64,11 @@ def events_for(actor: Actor) -> list[str]:
             if spec.audience in AUDIENCE_ROLES and actor.roles & AUDIENCE_ROLES[spec.audience]]
 
 
+def choices(event: str) -> tuple[str, ...]:
+    """A filer hears by SMS only through the form's opt-in: the account chooses the inbox."""
+    return ("inbox",) if EVENTS[event].audience == "filer" else USER_CHANNELS
+
+
 def preferences(session: Session, *, actor: Actor) -> dict:
     """Channels per event (the template's defaults until the user chose), digest, quiet hours."""
     pref = session.get(NotificationPreference, actor.user_id)
@@ -74,9 +79,10 @@ def preferences(session: Session, *, actor: Actor) -> dict:
         template = templates.get(event)
         if template is None:
             continue
-        defaults = [c for c in template.channels.split(",") if c in USER_CHANNELS]
-        channels[event] = {"label": template.label,
-                           "channels": chosen.get(event, defaults)}
+        offered = choices(event)
+        defaults = [c for c in template.channels.split(",") if c in offered]
+        channels[event] = {"label": template.label, "offered": list(offered),
+                           "channels": [c for c in chosen.get(event, defaults) if c in offered]}
     user = session.get(User, actor.user_id)
     settings = get_settings()
     return {"email": user.email or "", "digest": pref.digest if pref else False,
@@ -93,7 +99,7 @@ def save_preferences(session: Session, *, actor: Actor, email: str, digest: bool
     if not (0 <= quiet_start <= 23 and 0 <= quiet_end <= 23):
         raise ValidationError("error.notify_quiet_hours", field="quiet")
     allowed = set(events_for(actor))
-    clean = {event: sorted(set(chosen) & set(USER_CHANNELS))
+    clean = {event: sorted(set(chosen) & set(choices(event)))
              for event, chosen in channels.items() if event in allowed}
     pref = session.get(NotificationPreference, actor.user_id) or NotificationPreference(
         user_id=actor.user_id)

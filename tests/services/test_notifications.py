@@ -362,3 +362,14 @@ def test_the_migration_seeds_a_template_for_every_event(session):
         assert not unknown_fields(template.event, template.subject, template.body,
                                   template.sms_body), template.event
         assert json.dumps(template.channels)
+
+
+def test_a_company_account_chooses_only_the_inbox_for_its_reports(session, people):
+    prefs = inbox.preferences(session, actor=people["company"])
+    assert {e: p["offered"] for e, p in prefs["channels"].items()} == {
+        "filer_accepted": ["inbox"], "filer_replied": ["inbox"], "filer_rejected": ["inbox"]}
+    inbox.save_preferences(session, actor=people["company"], email="", digest=False,
+                           quiet_start=21, quiet_end=8,
+                           channels={"filer_replied": ["inbox", "sms", "email"]})
+    prefs = inbox.preferences(session, actor=people["company"])
+    assert prefs["channels"]["filer_replied"]["channels"] == ["inbox"]

@@ -365,3 +365,25 @@ def test_a_claim_left_by_a_killed_worker_is_retried_after_the_timeout(db, tmp_pa
     worker.deliver_one(db, row_id, worker="killed", settings=config, stats=stats)
     assert stats.sent == 0 and len(sink.read_text().splitlines()) == 1
     assert row(db, row_id).status == "sent" and row(db, row_id).attempts == 2
+
+
+def test_the_loop_keeps_delivering_until_stopped(db, tmp_path, daytime, monkeypatch):
+    sink = tmp_path / "sms.jsonl"
+    monkeypatch.setattr(worker, "get_settings",
+                        lambda: settings(sms_backend="file", sms_file=str(sink)))
+    stop = threading.Event()
+    loop = threading.Thread(target=worker.run_loop, args=(db,),
+                            kwargs={"interval": 0.05, "stop": stop})
+    loop.start()
+    try:
+        ids = put(db, "sms", "13800000001", count=3)
+        for _ in range(200):
+            if sink.exists() and len(sink.read_text().splitlines()) == 3:
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        loop.join(timeout=10)
+    assert not loop.is_alive()
+    assert [json.loads(line)["out_id"] for line in sink.read_text().splitlines()] == [
+        str(i) for i in ids]
