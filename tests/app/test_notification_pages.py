@@ -1,9 +1,11 @@
 """站内信, the bell and the admin's outbox, driven through AppTest."""
 
 import pytest
+from sqlmodel import select
 
 from portal import escalation, report_flow, reports
 from portal.db import make_engine, session_scope
+from portal.models import Report
 from portal.notifications import inbox
 from portal.notifications.tables import NotificationEvent, NotificationTemplate, OutboxMessage
 from portal.users import load_actor
@@ -127,3 +129,19 @@ def test_admin_edits_a_template_and_is_told_about_forbidden_fields(open_page, de
 def test_pages_refuse_the_wrong_roles(open_page):
     app = open_page("pages/admin_notifications.py", "unit_fgj")
     assert app.error and "发件箱" not in texts(app)
+
+
+def test_the_filing_form_stores_the_sms_opt_in(open_page, demo_session):
+    app = open_page("pages/report.py")
+    app.radio(key="report_kind").set_value("undone")
+    app.text_input(key="report_title").input("希望短信告知办理进度的件")
+    app.text_area(key="report_description").input("窗口每次只告知一项缺件，前后跑了四次仍未受理。")
+    app.text_input(key="report_contact_name").input("赵强")
+    app.text_input(key="report_contact_mobile").input("13912345678")
+    app.checkbox(key="report_sms_opt_in").check()
+    next(b for b in app.button if b.label == "提交").click().run()
+    assert not app.exception and "提交成功" in texts(app)
+    tracking_no = app.code[0].value.split("：")[1].split()[0]
+    report = demo_session.exec(select(Report).where(Report.tracking_no == tracking_no)).one()
+    assert report.sms_opt_in and report.contact_mobile == "13912345678"
+    demo_session.rollback()
