@@ -5,7 +5,7 @@ publishes the change and its messages together. Contexts carry only the fields o
 events.EVENTS, never a filer's identity.
 """
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from portal.i18n import format_date, t
 from portal.models import Notice, Report, SelfcheckCampaign, SelfcheckForm, TypicalCase, Unit
@@ -21,8 +21,11 @@ def _day(value) -> str:  # noqa: ANN001
 
 
 def _unit_name(session: Session, unit_id: int | None) -> str:
-    unit = session.get(Unit, unit_id) if unit_id else None
-    return unit.name if unit else ""
+    if not unit_id:
+        return ""
+    with session.no_autoflush:  # see outbox.enqueue: no flush of the caller's batch
+        name = session.exec(select(Unit.name).where(Unit.id == unit_id)).first()
+    return name or ""
 
 
 def report_context(session: Session, report: Report, *, unit_id: int | None = None) -> dict:
