@@ -1,8 +1,13 @@
 """`portal notify --once` on the demo data delivers what seed-demo left pending, once."""
 
 import json
+import os
+import re
 import socket
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -14,6 +19,8 @@ from portal.cli import main
 from portal.db import make_engine
 from portal.notifications.tables import InboxMessage, OutboxMessage
 from portal.settings import get_settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class Mailbox:
@@ -111,3 +118,24 @@ def test_the_daily_job_runs_from_the_command_line(demo, capsys):
     assert "每日提醒" in out and "指标有风险" in out
     assert main(["notify", "--daily", "--today", "2026-12-02"]) == 0
     assert "红黄牌 0 件" in capsys.readouterr().out
+
+
+def test_two_notify_processes_on_one_database_send_each_message_once(demo, tmp_path):
+    with Session(demo) as session:
+        event = session.exec(select(OutboxMessage.event_id)).first()
+        session.add_all([OutboxMessage(event_id=event, event="report_assigned", channel="sms",
+                                       address="13800000001", subject="x", body=f"第{i}条",
+                                       status="pending", next_attempt_at=clock.now())
+                         for i in range(300)])
+        session.commit()
+        total = session.exec(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.channel == "sms")).one()
+    env = {**os.environ, "NOTIFY_QUIET_START": "0", "NOTIFY_QUIET_END": "0", "SMTP_HOST": ""}
+    workers = [subprocess.Popen([sys.executable, "-m", "portal", "notify", "--once"], cwd=ROOT,
+                                env=env, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [w.communicate(timeout=300)[0] for w in workers]
+    assert all(w.returncode == 0 for w in workers)
+    lines = [json.loads(line) for line in (tmp_path / "sms.jsonl").read_text().splitlines()]
+    assert len(lines) == total and len({line["out_id"] for line in lines}) == total
+    sent = [int(re.search(r"已发送 (\d+) 条", out).group(1)) for out in outputs]
+    assert sum(sent) == total

@@ -7,6 +7,7 @@ import hmac
 import json
 import re
 import smtplib
+import ssl
 import time
 import urllib.parse
 import urllib.request
@@ -44,7 +45,7 @@ def send_email(message: OutboxMessage, settings: Settings) -> str:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=settings.notify_http_timeout_seconds) as smtp:
             if settings.smtp_starttls:
-                smtp.starttls()
+                smtp.starttls(context=ssl.create_default_context())  # verify the server
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password)
             smtp.send_message(mail)

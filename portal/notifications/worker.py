@@ -14,6 +14,7 @@ that duplicate. The alternative, marking rows sent before sending, would lose me
 
 import os
 import socket
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -211,7 +212,10 @@ def run_loop(engine: Engine, *, interval: float = 30.0, stop=None) -> None:  # n
     """Keep delivering; `stop` (a threading.Event) ends the loop between rounds."""
     worker = worker_name()
     while stop is None or not stop.is_set():
-        run_once(engine, worker=worker)
+        try:
+            run_once(engine, worker=worker)
+        except Exception as exc:  # noqa: BLE001 - e.g. the database restarting: try again later
+            print(f"{clock.now():%Y-%m-%d %H:%M:%S} 发送失败，稍后重试：{exc}", file=sys.stderr)
         if stop is None:
             time.sleep(interval)
         else:
