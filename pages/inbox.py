@@ -61,6 +61,8 @@ with st.expander(tr("notify.settings")):
     labels = {c: tr(f"notify.channel.{c}") for c in ("inbox", "email", "sms")}
     with st.form("inbox_settings"):
         email = st.text_input(tr("notify.email"), value=prefs["email"], key="inbox_email")
+        mobile = st.text_input(tr("notify.mobile"), value=prefs["mobile"], max_chars=11,
+                               key="inbox_mobile")
         digest = st.checkbox(tr("notify.digest"), value=prefs["digest"], key="inbox_digest")
         start, end = st.columns(2)
         quiet_start = start.number_input(tr("notify.quiet_start"), 0, 23, prefs["quiet_start"],
@@ -77,7 +79,8 @@ with st.expander(tr("notify.settings")):
                 with db() as session:
                     inbox.save_preferences(session, actor=me, email=email, digest=digest,
                                            quiet_start=int(quiet_start),
-                                           quiet_end=int(quiet_end), channels=chosen)
+                                           quiet_end=int(quiet_end), channels=chosen,
+                                           mobile=mobile)
                 flash(tr("notify.saved"))
                 st.rerun()
             except PortalError as error:

@@ -588,6 +588,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notify.notice_file": ("通知文书", "Notice document"),
     "notify.settings": ("通知设置", "Notification settings"),
     "notify.email": ("电子邮箱", "E-mail address"),
+    "notify.mobile": ("接收短信的手机号", "Mobile for SMS"),
     "notify.digest": ("每日汇总：不逐条发邮件，每天傍晚发一封未读站内信汇总",
                       "Daily digest: one e-mail each evening instead of one per message"),
     "notify.quiet_start": ("免打扰开始（时）", "Quiet hours from (hour)"),

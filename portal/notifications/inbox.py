@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.errors import ValidationError
+from portal.identifiers import is_valid_mobile
 from portal.models import User
 from portal.notifications.events import EVENTS, USER_CHANNELS
 from portal.notifications.tables import InboxMessage, NotificationPreference, NotificationTemplate
@@ -85,17 +86,22 @@ def preferences(session: Session, *, actor: Actor) -> dict:
                            "channels": [c for c in chosen.get(event, defaults) if c in offered]}
     user = session.get(User, actor.user_id)
     settings = get_settings()
-    return {"email": user.email or "", "digest": pref.digest if pref else False,
+    return {"email": user.email or "", "mobile": user.mobile or "", "digest": pref.digest if pref else False,
             "quiet_start": pref.quiet_start if pref else settings.notify_quiet_start,
             "quiet_end": pref.quiet_end if pref else settings.notify_quiet_end,
             "channels": channels}
 
 
 def save_preferences(session: Session, *, actor: Actor, email: str, digest: bool,
-                     quiet_start: int, quiet_end: int, channels: dict[str, list[str]]) -> None:
+                     quiet_start: int, quiet_end: int, channels: dict[str, list[str]],
+                     mobile: str | None = None) -> None:
+    """Save the actor's own settings; `mobile` None leaves the account's mobile as it is."""
     email = (email or "").strip()
     if email and (len(email) > 120 or not EMAIL.match(email)):
         raise ValidationError("error.notify_email_invalid", field="email")
+    mobile = None if mobile is None else mobile.strip()
+    if mobile and not is_valid_mobile(mobile):
+        raise ValidationError("error.mobile_invalid", field="mobile")
     if not (0 <= quiet_start <= 23 and 0 <= quiet_end <= 23):
         raise ValidationError("error.notify_quiet_hours", field="quiet")
     allowed = set(events_for(actor))
@@ -108,5 +114,7 @@ def save_preferences(session: Session, *, actor: Actor, email: str, digest: bool
     session.add(pref)
     user = session.get(User, actor.user_id)
     user.email = email or None
+    if mobile is not None:
+        user.mobile = mobile or None
     session.add(user)
     session.commit()

@@ -285,6 +285,19 @@ def test_a_user_chooses_channels_per_event(session, people):
     with pytest.raises(ValidationError):
         inbox.save_preferences(session, actor=people["fgj"], email="not-an-address",
                                digest=False, quiet_start=21, quiet_end=8, channels={})
+    with pytest.raises(ValidationError):
+        inbox.save_preferences(session, actor=people["fgj"], email="", digest=False,
+                               quiet_start=21, quiet_end=8, channels={}, mobile="1234")
+
+
+def test_a_staff_member_who_gives_a_mobile_gets_sms_where_chosen(session, people):
+    inbox.save_preferences(session, actor=people["fgj"], email="", digest=False,
+                           quiet_start=22, quiet_end=7, mobile="13800000007",
+                           channels={"report_assigned": ["inbox", "sms"]})
+    assert inbox.preferences(session, actor=people["fgj"])["mobile"] == "13800000007"
+    assigned(session, people)
+    [sms] = outbox_of(session, "report_assigned", "sms")
+    assert sms.address == "13800000007" and sms.user_id == people["fgj"].user_id
 
 
 def test_the_bell_counts_unread_and_reading_is_per_user(session, people):
