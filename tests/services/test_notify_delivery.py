@@ -387,3 +387,33 @@ def test_the_loop_keeps_delivering_until_stopped(db, tmp_path, daytime, monkeypa
     assert not loop.is_alive()
     assert [json.loads(line)["out_id"] for line in sink.read_text().splitlines()] == [
         str(i) for i in ids]
+
+
+def test_a_users_own_quiet_hours_apply_to_their_sms(db, tmp_path, daytime):
+    from portal.models import User, UserRole
+    from portal.notifications.tables import NotificationPreference
+
+    with Session(db) as session:
+        user = User(username="quiet_tester", display_name="午休的人", password_hash="x")
+        session.add(user)
+        session.flush()
+        session.add(NotificationPreference(user_id=user.id, quiet_start=12, quiet_end=14))
+        session.commit()
+        user_id = user.id
+    try:
+        daytime["now"] = datetime(2026, 11, 23, 13, 0)
+        [row_id] = put(db, "sms", "13800000001", user_id=user_id)
+        config = settings(sms_backend="file", sms_file=str(tmp_path / "sms.jsonl"))
+        assert worker.run_once(db, settings=config).deferred == 1
+        assert row(db, row_id).next_attempt_at == datetime(2026, 11, 23, 14, 0)
+        daytime["now"] = datetime(2026, 11, 23, 22, 0)  # the installation's quiet hours
+        assert worker.run_once(db, settings=config).sent == 1  # are not this user's
+    finally:
+        with Session(db) as session:
+            session.exec(delete(DeliveryAttempt))
+            session.exec(delete(OutboxMessage))
+            session.exec(delete(NotificationPreference).where(
+                NotificationPreference.user_id == user_id))
+            session.exec(delete(UserRole).where(UserRole.user_id == user_id))
+            session.exec(delete(User).where(User.id == user_id))
+            session.commit()
