@@ -142,7 +142,10 @@ def _notify(args: argparse.Namespace) -> int:
     if args.daily or args.digest:
         today = args.today or clock.today()
         with session_scope(engine) as session:
-            if args.daily:
+            if args.daily and not args.today and not workdays.is_working_day(
+                    today, session=session):
+                print(f"{today.isoformat()} 不是工作日，未执行每日提醒。")
+            elif args.daily:
                 found = daily.run_daily(session, today=today)
                 print(f"{today.isoformat()} 每日提醒：红黄牌 {found.cards} 件，"
                       f"自查即将截止 {found.selfchecks} 个单位，指标有风险 {found.quotas} 个节点")
