@@ -10,6 +10,7 @@ from sqlmodel import Session, col, delete, func, select
 from portal import attachments, audit, clock
 from portal.errors import FieldChecks, NotFound, PermissionDenied, ValidationError
 from portal.models import CaseAttachment, CaseOutcome, CaseReport, Notice, Report, TypicalCase, Unit
+from portal.notifications import hooks
 from portal.roles import Actor, Role
 
 STATUSES = ("clue", "checking", "concluded", "verified")  # 线索 / 核查中 / 已办结 / 已审核
@@ -220,6 +221,8 @@ def advance(session: Session, *, actor: Actor, case_id: int, to: str) -> Typical
     case.status = to
     session.add(case)
     audit.record(session, actor=actor, action=f"case.{to}", entity="case", entity_id=case.id)
+    if to == "concluded":
+        hooks.case_awaiting_review(session, case)
     session.commit()
     return case
 

@@ -149,6 +149,39 @@ def _close_unrated(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notify(args: argparse.Namespace) -> int:
+    """Deliver pending messages (--once, the default; --loop), or run the daily/digest jobs."""
+    from portal.notifications import daily, worker
+
+    engine = make_engine()
+    if args.daily or args.digest:
+        today = args.today or clock.today()
+        with session_scope(engine) as session:
+            if args.daily and not args.today and not workdays.is_working_day(
+                    today, session=session):
+                print(f"{today.isoformat()} 不是工作日，未执行每日提醒。")
+            elif args.daily:
+                found = daily.run_daily(session, today=today)
+                print(f"{today.isoformat()} 每日提醒：红黄牌 {found.cards} 件，"
+                      f"自查即将截止 {found.selfchecks} 个单位，指标有风险 {found.quotas} 个节点")
+            if args.digest:
+                print(f"{today.isoformat()} 每日汇总：{daily.run_digest(session, today=today)} 封")
+        return 0
+    if args.loop:
+        print(f"消息发送进程已启动，每 {args.interval:g} 秒检查一次待发消息（Ctrl+C 退出）。")
+        try:
+            worker.run_loop(engine, interval=args.interval)
+        except KeyboardInterrupt:
+            return 0
+        return 0
+    stats = worker.run_once(engine)
+    print(f"已发送 {stats.sent} 条，稍后重试 {stats.retrying} 条，"
+          f"免打扰推迟 {stats.deferred} 条，失败 {stats.failed} 条")
+    for error in stats.errors[:10]:
+        print(f"  {error}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="营商环境监督平台 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
     unrated.add_argument("--today", type=_day, help="按哪一天执行（YYYY-MM-DD，默认今天）")
     unrated.add_argument("--dry-run", action="store_true", help="只统计，不保存")
     unrated.set_defaults(func=_close_unrated)
+    notify = sub.add_parser("notify", help="发送待发消息（站内信以外的邮件、短信、工作群机器人）")
+    mode = notify.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="发送当前待发的消息后退出（默认）")
+    mode.add_argument("--loop", action="store_true", help="持续运行，定时检查待发消息")
+    mode.add_argument("--daily", action="store_true", help="每日提醒：红黄牌、自查截止、指标风险")
+    mode.add_argument("--digest", action="store_true", help="给选择每日汇总的用户发汇总邮件")
+    notify.add_argument("--interval", type=float, default=30.0, help="--loop 的间隔秒数")
+    notify.add_argument("--today", type=_day, help="--daily/--digest 按哪一天执行（YYYY-MM-DD）")
+    notify.set_defaults(func=_notify)
     return parser
 
 

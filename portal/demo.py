@@ -35,6 +35,10 @@ DEMO_ACCOUNTS = (
 )
 
 
+def demo_email(username: str) -> str:
+    return f"{username}@yingshang.example.com"
+
+
 DEMO_CREDIT_CODE = "91150502MA0Q8XK129"  # check digit valid, fictitious company
 
 # (kind, title, description, unit, category, steps, days ago): the steps run in order, then the
@@ -80,6 +84,8 @@ def seed_demo(session: Session) -> list[tuple[DemoAccount, bool]]:
                 continue  # the admin renamed the unit; leave its demo account out
         user = add_account(session, username=account.username, display_name=account.display_name,
                             password=account.password, roles=set(account.roles), unit_id=unit_id)
+        user.email = demo_email(account.username)  # e-mail on: `portal notify` sends to these
+        session.add(user)
         audit.record(session, actor=None, action="demo.user", entity="user", entity_id=user.id,
                      detail=account.username)
         results.append((account, True))
@@ -101,7 +107,7 @@ def seed_demo_reports(session: Session) -> int:
             kind=kind, title=title, description=text, category_number=category,
             anonymous=index % 4 == 2, contact_name="陈静", contact_mobile="13847500001",
             company_name="通辽市恒达科技有限公司", credit_code=DEMO_CREDIT_CODE,
-            confidential=index % 2 == 0)
+            confidential=index % 2 == 0, sms_opt_in=True)
         filed = reports.file_report(session, actor=company if index % 3 == 0 else None, data=data)
         _walk(session, filed, steps, supervisor=supervisor, unit=unit, category=category)
         if days_ago:

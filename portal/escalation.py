@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from portal import audit, clock, numbering, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.models import Notice, Report, Unit
+from portal.notifications import hooks
 from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
 from portal.roles import Actor, Role
 
@@ -163,6 +164,7 @@ def _issue(session: Session, report: Report, kind: str, *, today: date, reason: 
     refresh_due(session, report)
     audit.record(session, actor=actor, action=f"notice.{kind}", entity="report",
                  entity_id=report.id, detail=notice.number)
+    hooks.notice_issued(session, notice, report)
     return notice
 
 

@@ -65,6 +65,7 @@ class User(SQLModel, table=True):
     credit_code: str | None = Field(default=None, max_length=18)
     mobile: str | None = Field(default=None, max_length=11)
     logins_revoked_at: NaiveDatetime | None = None  # remembered logins before this are void
+    email: str | None = Field(default=None, max_length=120)
 
 
 class UserRole(SQLModel, table=True):
@@ -157,6 +158,7 @@ class Report(SQLModel, table=True):
     reply_outcome: str | None = Field(default=None, max_length=16)
     created_at: NaiveDatetime = Field(default_factory=now)
     updated_at: NaiveDatetime = Field(default_factory=now)
+    sms_opt_in: bool = False  # the filer asked for SMS on acceptance, reply and rejection
 
 
 class ReportEvent(SQLModel, table=True):

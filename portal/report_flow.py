@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from portal import clock, escalation, workdays
 from portal.errors import PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, ReportRating, Unit
+from portal.notifications import hooks
 from portal.report_types import Rating, RatingChannel, ReplyOutcome, Status
 from portal.reports import can_read, category_id, query_code_matches
 from portal.roles import Actor, Role
@@ -97,7 +98,23 @@ def _record(session: Session, report: Report, action: str, rule: Rule, actor: Ac
     report.updated_at = now
     session.flush()
     escalation.refresh_due(session, report)
+    _notify(session, report, action, note, unit_id)
     session.commit()
+
+
+def _notify(session: Session, report: Report, action: str, note: str,
+            unit_id: int | None) -> None:
+    """Messages of this step, in the same transaction (see portal/notifications)."""
+    if action == "assign":
+        hooks.report_assigned(session, report)
+    elif action == "reject":
+        hooks.report_rejected(session, report)
+    elif action == "reply":
+        hooks.report_replied(session, report)
+    elif action in ("return", "return_request"):
+        hooks.report_returned(session, report, unit_id=unit_id, reason=note)
+    elif action == "rate_unsatisfied":
+        hooks.report_reopened(session, report)
 
 
 def _due(session: Session, window: str) -> tuple:

@@ -19,6 +19,7 @@ from portal.errors import (
 )
 from portal.identifiers import is_valid_credit_code, is_valid_mobile
 from portal.models import Attachment, Category, Report, ReportEvent, Unit, User
+from portal.notifications import hooks
 from portal.report_types import Channel, Kind, Status
 from portal.roles import Actor, Role
 from portal.settings import get_settings
@@ -48,6 +49,7 @@ class ReportInput:
     company_name: str = ""
     credit_code: str = ""
     confidential: bool = True
+    sms_opt_in: bool = False  # SMS on acceptance, reply and rejection to contact_mobile
     uploads: list[attachments.Upload] = field(default_factory=list)
 
 
@@ -197,7 +199,8 @@ def file_report(session: Session, *, actor: Actor | None, data: ReportInput,
         credit_code=None if data.anonymous else clean["credit_code"],
         confidential=True if data.anonymous else data.confidential,
         filer_user_id=filer, entered_by_id=actor.user_id if channel != Channel.WEB else None,
-        status=Status.SUBMITTED, created_at=now, updated_at=now)
+        status=Status.SUBMITTED, created_at=now, updated_at=now,
+        sms_opt_in=data.sms_opt_in and not data.anonymous)
     _start_office_clock(session, report, now)
     session.add(report)
     session.flush()
@@ -208,6 +211,7 @@ def file_report(session: Session, *, actor: Actor | None, data: ReportInput,
     session.add(ReportEvent(report_id=report.id, at=now, actor_id=actor.user_id if actor else None,
                             action="file", to_status=Status.SUBMITTED, public=True,
                             note_public=False, note=f"channel={channel}"))
+    hooks.report_filed(session, report)
     session.commit()
     return Filed(report_id=report.id, tracking_no=tracking_no, query_code=code)
 

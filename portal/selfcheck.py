@@ -21,6 +21,7 @@ from portal.models import (
     SelfcheckRow,
     Unit,
 )
+from portal.notifications import hooks
 from portal.roles import Actor, Role
 
 DRAFT, SUBMITTED, ACCEPTED, RETURNED = "draft", "submitted", "accepted", "returned"
@@ -110,6 +111,8 @@ def open_campaign(session: Session, *, actor: Actor, year: int, quarter: int,
         session.add(SelfcheckCampaignUnit(campaign_id=campaign.id, unit_id=unit_id))
     audit.record(session, actor=actor, action="selfcheck.open", entity="campaign",
                  entity_id=campaign.id, detail=campaign_name(year, quarter))
+    hooks.selfcheck_opened(session, campaign, sorted(set(unit_ids)),
+                           campaign_name(year, quarter))
     session.commit()
     return campaign
 
@@ -375,6 +378,7 @@ def submit(session: Session, *, actor: Actor, form_id: int, version: int,
     session.add(form)
     audit.record(session, actor=actor, action="selfcheck.submit", entity="selfcheck_form",
                  entity_id=form.id, detail="late" if form.late else "")
+    hooks.selfcheck_submitted(session, form, campaign_name(campaign.year, campaign.quarter))
     session.commit()
     return form
 
@@ -420,6 +424,8 @@ def return_form(session: Session, *, actor: Actor, form_id: int, comment: str,
     session.add(form)
     audit.record(session, actor=actor, action="selfcheck.return", entity="selfcheck_form",
                  entity_id=form.id, detail=comment.strip()[:200])
+    campaign = _campaign(session, form.campaign_id)
+    hooks.selfcheck_returned(session, form, campaign_name(campaign.year, campaign.quarter))
     session.commit()
     return form
 

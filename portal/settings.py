@@ -23,6 +23,28 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     bcrypt_rounds: int = 12
     deadline_cutoff_hour: int = 17
+    # notifications (#15): links in messages, e-mail, SMS, delivery
+    public_url: str = "http://localhost:8501"
+    smtp_host: str = ""  # e-mail is off while unset
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "portal@localhost"
+    sms_backend: str = "file"  # file (development), http (a gateway), off
+    sms_file: str = "db/sms-outbox.jsonl"
+    sms_gateway_url: str = ""
+    sms_template_id: str = ""
+    sms_signature: str = "营商环境监督平台"
+    sms_key: str = ""
+    sms_max_chars: int = 134  # two concatenated 67-character segments, signature included
+    sms_links_for_filers: bool = False
+    notify_quiet_start: int = 21  # no SMS from this hour … (filers, users without a choice)
+    notify_quiet_end: int = 8  # … until this hour; equal values switch quiet hours off
+    notify_max_attempts: int = 5
+    notify_retry_base_seconds: int = 60
+    notify_claim_timeout_seconds: int = 600
+    notify_http_timeout_seconds: float = 10.0
 
 
 def _local_cookie_key() -> str:

@@ -66,6 +66,8 @@ PAGES = (
     PageSpec("pages/track.py", "page.track", ":material/search:", "nav.public", PUBLIC),
     PageSpec("pages/board.py", "page.board", ":material/leaderboard:", "nav.public", PUBLIC),
     PageSpec("pages/account.py", "page.account", ":material/key:", "nav.account", SIGNED_IN),
+    PageSpec("pages/inbox.py", "page.inbox", ":material/notifications:", "nav.account",
+             SIGNED_IN),
     PageSpec("pages/admin_users.py", "page.admin_users", ":material/group:", "nav.admin", ADMIN),
     PageSpec("pages/admin_units.py", "page.admin_units", ":material/apartment:", "nav.admin",
              ADMIN),
@@ -77,6 +79,8 @@ PAGES = (
              ADMIN),
     PageSpec("pages/admin_audit.py", "page.admin_audit", ":material/history:", "nav.admin",
              ADMIN),
+    PageSpec("pages/admin_notifications.py", "page.admin_notifications", ":material/campaign:",
+             "nav.admin", ADMIN),
 )
 
 SECTION_ORDER = ("nav.account", "nav.reports", "nav.selfcheck", "nav.discipline",

@@ -18,7 +18,7 @@ from portal.ui.widgets import copy_button
 
 FIELDS = ("kind", "title", "description", "unit", "category", "occurred_on", "place",
           "attachments", "anonymous", "contact_name", "contact_mobile", "company_name",
-          "credit_code", "confidential", "channel")
+          "credit_code", "confidential", "sms_opt_in", "channel")
 
 
 def _key(prefix: str, name: str) -> str:
@@ -41,6 +41,7 @@ def _input(prefix: str) -> reports.ReportInput:
         company_name=state.get(_key(prefix, "company_name"), ""),
         credit_code=state.get(_key(prefix, "credit_code"), ""),
         confidential=bool(state.get(_key(prefix, "confidential"), True)),
+        sms_opt_in=bool(state.get(_key(prefix, "sms_opt_in"))),
         uploads=[Upload(filename=f.name, data=f.getvalue()) for f in files],
     )
 
@@ -156,5 +157,6 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
         if _key(prefix, "confidential") not in st.session_state:
             st.session_state[_key(prefix, "confidential")] = True
         st.checkbox(tr("report.confidential"), key=_key(prefix, "confidential"))
+        st.checkbox(tr("report.sms_opt_in"), key=_key(prefix, "sms_opt_in"))
     _error(errors, "channel")
     st.button(tr("report.submit"), type="primary", key=_key(prefix, "submit"))

@@ -8,7 +8,8 @@ from tests.browser.conftest import log_in, wait_ready
 pytestmark = pytest.mark.browser
 
 NAV = "[data-testid='stSidebarNav']"
-ADMIN_PAGES = ["用户管理", "单位管理", "问题分类目录", "工作日历与时限", "典型案例指标规则", "操作日志"]
+ADMIN_PAGES = ["用户管理", "单位管理", "问题分类目录", "工作日历与时限", "典型案例指标规则", "操作日志",
+               "消息通知管理"]
 ROLE_PAGES = {"supervisor": ["受理分办", "代录来电来信", "退回申请", "回访", "自查审核", "指标完成情况"],
               "discipline": ["受理分办", "移交函收件箱", "自查审核", "典型案例", "指标完成情况"],
               "unit_fgj": ["本单位承办件", "季度自查", "典型案例"],

@@ -1,0 +1,161 @@
+"""`enqueue`: turn one event into inbox rows and outbox rows inside the caller's transaction.
+
+Nothing here commits. The change that causes an event and its messages are committed (or
+rolled back) together, so a change that did not happen is never announced. Recipients are
+resolved in a few set-based queries, whatever their number.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import insert, or_
+from sqlmodel import Session, col, select
+
+from portal import clock
+from portal.models import Report, User, UserRole
+from portal.notifications.events import EVENTS, FILER, render
+from portal.notifications.tables import (
+    InboxMessage,
+    NotificationEvent,
+    NotificationPreference,
+    NotificationTemplate,
+    OutboxMessage,
+    UnitWebhook,
+)
+from portal.roles import Role
+from portal.settings import get_settings
+
+
+@dataclass(frozen=True)
+class Texts:
+    subject: str
+    body: str
+    sms: str
+
+
+def link(path: str) -> str:
+    """An absolute link into the portal (PUBLIC_URL + page path)."""
+    return f"{get_settings().public_url.rstrip('/')}/{path.lstrip('/')}"
+
+
+def texts(template: NotificationTemplate, context: dict) -> Texts:
+    return Texts(render(template.subject, context), render(template.body, context),
+                 render(template.sms_body, context))
+
+
+def robot_card(text: Texts, context: dict) -> str:
+    """The markdown card of a work-chat robot: the item, its deadline and a link."""
+    lines = [f"#### {text.subject}", "", text.body]
+    if context.get("deadline"):
+        lines += ["", f"**办理期限：** {context['deadline']}"]
+    if context.get("link"):
+        lines += ["", f"[在平台中查看]({context['link']})"]
+    return "\n".join(lines)
+
+
+def _recipients(session: Session, *, units: set[int], roles: set[Role],
+                users: set[int]) -> list[tuple[User, NotificationPreference | None]]:
+    """Active accounts: unit users of `units`, holders of `roles`, and `users` — one query."""
+    roles = {r.value for r in roles}
+    conditions = []
+    if units:
+        conditions.append(col(User.id).in_(
+            select(UserRole.user_id).join(User, col(User.id) == UserRole.user_id).where(
+                UserRole.role == Role.UNIT.value, col(User.unit_id).in_(units))))
+    if roles:
+        conditions.append(col(User.id).in_(
+            select(UserRole.user_id).where(col(UserRole.role).in_(roles))))
+    if users:
+        conditions.append(col(User.id).in_(users))
+    if not conditions:
+        return []
+    rows = session.exec(
+        select(User, NotificationPreference)
+        .join(NotificationPreference, col(NotificationPreference.user_id) == User.id,
+              isouter=True)
+        .where(col(User.active).is_(True), or_(*conditions)).order_by(User.id)).all()
+    return list(rows)
+
+
+def _channels(template: NotificationTemplate, pref: NotificationPreference | None) -> set[str]:
+    defaults = {c for c in template.channels.split(",") if c}
+    if pref is None:
+        return defaults
+    chosen = json.loads(pref.channels or "{}").get(template.event)
+    return defaults if chosen is None else set(chosen)
+
+
+def enqueue(session: Session, *, event: str, context: dict, units: Iterable[int] = (),
+            roles: Iterable[Role] = (), users: Iterable[int] = (), filer: Report | None = None,
+            dedupe_key: str | None = None) -> int | None:
+    """Record `event` for its recipients; returns the event id (None: disabled or a duplicate).
+
+    units: unit users of these units and the units' work-chat robots; roles: every holder
+    (e.g. the office); users: named accounts; filer: the report's filer, by SMS when they
+    opted in on the form and in their company account.
+    """
+    if event not in EVENTS:
+        raise KeyError(event)
+    # Plain INSERTs on the caller's connection, without flushing the caller's pending
+    # objects: in a batch (the morning escalation) a flush per message costs O(session size).
+    with session.no_autoflush:
+        return _enqueue(session, event=event, context=context, units=set(units),
+                        roles=set(roles), users=set(users), filer=filer, dedupe_key=dedupe_key)
+
+
+def _enqueue(session: Session, *, event: str, context: dict, units: set[int], roles: set[Role],
+             users: set[int], filer: Report | None, dedupe_key: str | None) -> int | None:
+    template = session.get(NotificationTemplate, event)
+    if template is None or not template.enabled:
+        return None
+    if dedupe_key is not None and session.exec(select(NotificationEvent.id).where(
+            NotificationEvent.dedupe_key == dedupe_key)).first() is not None:
+        return None
+    now = clock.now()
+    event_id = session.exec(insert(NotificationEvent).values(
+        event=event, dedupe_key=dedupe_key, created_at=now)
+        .returning(NotificationEvent.id)).scalar_one()
+    text = texts(template, context)
+    url = context.get("link", "")[:300]
+    defaults = {c for c in template.channels.split(",") if c}
+    messages: list[dict] = []
+    letters: list[dict] = []
+
+    def outbox(channel: str, address: str, *, user_id: int | None = None,
+               unit_id: int | None = None, to_filer: bool = False, body: str) -> None:
+        messages.append({
+            "event_id": event_id, "event": event, "channel": channel, "user_id": user_id,
+            "unit_id": unit_id, "address": address, "subject": text.subject[:200],
+            "body": body, "link": url, "to_filer": to_filer,
+            "quiet_exempt": template.quiet_exempt, "status": "pending", "attempts": 0,
+            "next_attempt_at": now, "last_error": "", "created_at": now})
+
+    for_filer = EVENTS[event].audience == FILER
+    if filer is not None and filer.filer_user_id is not None:
+        users = users | {filer.filer_user_id}
+    for user, pref in _recipients(session, units=units, roles=roles, users=users):
+        channels = _channels(template, pref)
+        if "inbox" in channels:
+            letters.append({"user_id": user.id, "event_id": event_id, "event": event,
+                            "subject": text.subject[:200], "body": text.body, "link": url,
+                            "created_at": now})
+        if for_filer:
+            continue  # a filer's SMS goes only to the mobile they opted in with, below
+        digest_later = pref is not None and pref.digest and event != "digest"
+        if "email" in channels and user.email and not digest_later:
+            outbox("email", user.email, user_id=user.id, body=text.body)
+        if "sms" in channels and user.mobile:
+            outbox("sms", user.mobile, user_id=user.id, body=text.sms)
+    if filer is not None and filer.sms_opt_in and filer.contact_mobile and "sms" in defaults:
+        outbox("sms", filer.contact_mobile, to_filer=True, body=text.sms)
+    if units and "robot" in defaults:
+        hooks = session.exec(select(UnitWebhook).where(
+            col(UnitWebhook.unit_id).in_(units), col(UnitWebhook.active).is_(True))).all()
+        for hook in hooks:
+            outbox(hook.kind, str(hook.id), unit_id=hook.unit_id, body=robot_card(text, context))
+    if letters:
+        session.exec(insert(InboxMessage), params=letters)
+    if messages:
+        session.exec(insert(OutboxMessage), params=messages)
+    return event_id
