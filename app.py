@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from portal.errors import ServiceUnavailable
 from portal.ui import auth, navigation
-from portal.ui.context import language_switch, tr
+from portal.ui.context import language_switch, show_error, tr
 
 st.set_page_config(page_title="营商环境监督平台", page_icon=":material/balance:", layout="wide")
 language_switch()
@@ -14,4 +15,7 @@ st.sidebar.caption(tr("app.title"))
 if current is not None:
     st.sidebar.caption(tr("login.logged_in_as", name=current.display_name))
     auth.logout_button()
-page.run()
+try:
+    page.run()
+except ServiceUnavailable as busy:  # a page that does not catch it itself: no traceback
+    show_error(busy)

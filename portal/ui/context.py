@@ -1,5 +1,6 @@
 """What every page shares: the cached engine, a session per call, the language and the actor."""
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -7,10 +8,11 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from portal.db import make_engine, session_scope
-from portal.errors import FormInvalid, PortalError
+from portal.db import is_unavailable, make_engine, session_scope
+from portal.errors import FormInvalid, PermissionDenied, PortalError, ServiceUnavailable
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from portal.roles import Actor
+from portal.settings import get_settings
 
 
 @st.cache_resource
@@ -20,8 +22,32 @@ def engine() -> Engine:
 
 @contextmanager
 def db() -> Iterator[Session]:
-    with session_scope(engine()) as session:
-        yield session
+    """A session for one call; a database that cannot serve (locked, full, read-only) becomes
+    ServiceUnavailable, which every form shows as "系统繁忙…" like any refusal, keeping what
+    the user typed, instead of a traceback."""
+    try:
+        with session_scope(engine()) as session:
+            yield session
+    except Exception as error:
+        if is_unavailable(error):
+            raise ServiceUnavailable() from error
+        raise
+
+
+def client_id() -> str:
+    """What identifies the client for throttling: the address the proxy reports
+    (TRUST_PROXY_HEADERS), else the socket's address unless it is the local proxy, else this
+    browser session. Only ever stored as a keyed hash (portal.throttle)."""
+    if get_settings().trust_proxy_headers:
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+        if forwarded:
+            return f"ip:{forwarded}"
+    address = getattr(st.context, "ip_address", None)
+    if address and address not in ("127.0.0.1", "::1", "localhost"):
+        return f"ip:{address}"
+    if "_client_session" not in st.session_state:
+        st.session_state["_client_session"] = secrets.token_hex(16)
+    return f"session:{st.session_state['_client_session']}"
 
 
 def lang() -> str:
@@ -39,6 +65,22 @@ def actor() -> Actor | None:
 
 def show_error(error: PortalError) -> None:
     st.error(tr(error.key, **error.params))
+    if isinstance(error, PermissionDenied):
+        record_refusal(error.key)
+
+
+def record_refusal(what: str) -> None:
+    """A refusal is an audit event (who, and which message); never fails the page."""
+    from portal import audit
+
+    current = actor()
+    try:
+        with db() as session:
+            audit.record(session, actor=current, action="refused", entity="page",
+                         detail=what)
+            session.commit()
+    except ServiceUnavailable:
+        pass
 
 
 def show_form_errors(invalid: FormInvalid) -> None:

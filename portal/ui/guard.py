@@ -4,7 +4,7 @@ import streamlit as st
 
 from portal.roles import Actor, Role
 from portal.ui.auth import has_started, login_form, start_run
-from portal.ui.context import actor, tr
+from portal.ui.context import actor, record_refusal, tr
 
 
 def require_login(*roles: Role) -> Actor:
@@ -21,5 +21,6 @@ def require_login(*roles: Role) -> Actor:
         st.stop()
     if roles and not current.has(*roles):
         st.error(tr("guard.forbidden"))
+        record_refusal("guard.forbidden")
         st.stop()
     return current
