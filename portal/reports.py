@@ -22,11 +22,12 @@ from portal.identifiers import is_valid_credit_code, is_valid_mobile
 from portal.models import Attachment, Category, Report, ReportEvent, Unit, User
 from portal.report_types import Channel, Kind, Status
 from portal.roles import Actor, Role
+from portal.settings import get_settings
 from portal.workdays import add_working_days
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 QUERY_CODE_LENGTH = 8
-HASH_ITERATIONS = 120_000
+HASH_ITERATIONS = 120_000  # of hashes stored before the cost was configurable
 
 
 class TrackingFailed(PortalError):
@@ -64,15 +65,24 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
-def hash_query_code(code: str, salt: bytes | None = None) -> str:
+def hash_query_code(code: str, salt: bytes | None = None, iterations: int | None = None) -> str:
+    """PBKDF2-SHA256 as `iterations$salt$digest` (QUERY_CODE_ITERATIONS, stored with the hash
+    so the cost can change without invalidating old codes)."""
     salt = salt or secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", code.strip().upper().encode(), salt, HASH_ITERATIONS)
-    return f"{salt.hex()}${digest.hex()}"
+    iterations = iterations or get_settings().query_code_iterations
+    digest = hashlib.pbkdf2_hmac("sha256", code.strip().upper().encode(), salt, iterations)
+    return f"{iterations}${salt.hex()}${digest.hex()}"
 
 
 def query_code_matches(code: str, stored: str) -> bool:
-    salt_hex, _, _ = stored.partition("$")
-    return hmac.compare_digest(hash_query_code(code, bytes.fromhex(salt_hex)), stored)
+    parts = stored.split("$")
+    if len(parts) == 2:  # before the cost was stored: "salt$digest" at 120,000 iterations
+        salt_hex, digest_hex, iterations = parts[0], parts[1], HASH_ITERATIONS
+    else:
+        iterations, salt_hex, digest_hex = int(parts[0]), parts[1], parts[2]
+    digest = hashlib.pbkdf2_hmac("sha256", code.strip().upper().encode(), bytes.fromhex(salt_hex),
+                                 iterations)
+    return hmac.compare_digest(digest.hex(), digest_hex)
 
 
 # ---- filing ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     write_retries: int = 8  # attempts of a write refused by a busy database (portal.db)
     bcrypt_rounds: int = 12
+    query_code_iterations: int = 120_000  # PBKDF2-SHA256 cost of tracking query codes
     deadline_cutoff_hour: int = 17
 
 
