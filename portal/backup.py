@@ -38,7 +38,9 @@ def backup(engine: Engine, target: Path) -> BackupResult:
     target.parent.mkdir(parents=True, exist_ok=True)
     source = _sqlite_path(engine)
     if source is not None:
-        with sqlite3.connect(source) as live, sqlite3.connect(target) as copy:
+        if not source.is_file():
+            raise BackupError("error.restore_missing", path=str(source))
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as live, sqlite3.connect(target) as copy:
             live.backup(copy)  # page by page, each step under a read snapshot
         return BackupResult(target, "sqlite", target.stat().st_size)
     if engine.url.get_backend_name() != "postgresql":
