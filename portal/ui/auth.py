@@ -73,6 +73,22 @@ def _cookie_issued_at(authenticator: stauth.Authenticate) -> datetime | None:
                                   ZoneInfo(settings.timezone)).replace(tzinfo=None)
 
 
+def still_signed_in() -> Actor | None:
+    """The actor of this session, re-checked against the database on this run (a page opened
+    without the entrypoint, whose run did not go through `start_run`)."""
+    current = st.session_state.get("actor")
+    if current is None:
+        return None
+    with db() as session:
+        valid = users.session_still_valid(
+            session, user_id=current.user_id,
+            logged_in_at=st.session_state.get(_LOGIN_AT) or clock.precise_now())
+    if not valid:
+        _end_session(_authenticator())
+        return None
+    return current
+
+
 def has_started() -> bool:
     return _KEY in st.session_state
 
