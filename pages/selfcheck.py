@@ -5,7 +5,7 @@ from portal.errors import PortalError
 from portal.i18n import format_date
 from portal.roles import Role
 from portal.ui import selfcheck_table
-from portal.ui.context import db, lang, show_error, tr
+from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.guard import require_login
 from portal.ui.widgets import flash, show_flash
 
@@ -43,7 +43,9 @@ editable = view["status"] in selfcheck.EDITABLE
 edited = selfcheck_table.editor(selfcheck_table.to_frame(view["rows"]), key=editor_key,
                                 disabled=not editable)
 save_col, rest_col, submit_col, excel_col = st.columns(4)
-excel_col.download_button(tr("selfcheck.excel"), data=lambda: selfcheck_excel.render(view),
+excel_col.download_button(tr("selfcheck.excel"),
+                          data=audited(lambda: selfcheck_excel.render(view),
+                                       f"{view['unit']}{view['campaign']}自查表.xlsx"),
                           file_name=f"{view['unit']}{view['campaign']}自查表.xlsx",
                           mime=selfcheck_excel.MIME, key="selfcheck_excel")
 if editable:

@@ -1,7 +1,7 @@
 """What every page shares: the cached engine, a session per call, the language and the actor."""
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
@@ -67,6 +67,26 @@ def show_error(error: PortalError) -> None:
     st.error(tr(error.key, **error.params))
     if isinstance(error, PermissionDenied):
         record_refusal(error.key)
+
+
+def audited(build: Callable[[], bytes], what: str) -> Callable[[], bytes]:
+    """A download button's data, built when pressed and recorded as an audit event then."""
+    current = actor()  # captured now: the button may build its file outside this run
+
+    def run() -> bytes:
+        data = build()
+        from portal import audit
+
+        try:
+            with db() as session:
+                audit.record(session, actor=current, action="download", entity="file",
+                             detail=what)
+                session.commit()
+        except ServiceUnavailable:
+            pass
+        return data
+
+    return run
 
 
 def record_refusal(what: str) -> None:
