@@ -11,9 +11,10 @@
 - Passwords are hashed outside any transaction (bcrypt takes ~0.25 s at cost 12).
 """
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select, update
 
 from portal import audit, clock, throttle
+from portal.db import write_with_retry
 from portal.errors import PortalError
 from portal.models import User
 from portal.passwords import dummy_hash, verify_password
@@ -37,9 +38,9 @@ def authenticate(session: Session, *, username: str, password: str, client: str 
                or throttle.locked_until(session, client_rule, client_key, now))
     session.commit()  # end the read: no transaction is open while bcrypt runs
     if blocked:
-        audit.record(session, actor=None, action="login.refused", entity="user",
-                     entity_id=row[0] if row else None, detail=username[:20])
-        session.commit()
+        write_with_retry(session, lambda: audit.record(
+            session, actor=None, action="login.refused", entity="user",
+            entity_id=row[0] if row else None, detail=username[:20]))
         raise LoginFailed("error.login_refused")
     if row is None or not row[2]:
         verify_password(password or "", dummy_hash())  # same cost as a real check
@@ -47,25 +48,29 @@ def authenticate(session: Session, *, username: str, password: str, client: str 
     else:
         correct = verify_password(password or "", row[1])
     if not correct:
-        locked = throttle.record_failure(session, account_rule, account_key, now)
-        throttle.record_failure(session, client_rule, client_key, now)
-        if row is not None:
-            user = session.get(User, row[0])
-            user.failed_logins += 1
-            user.locked_until = locked or user.locked_until
-            session.add(user)
-        audit.record(session, actor=None, action="login.failed", entity="user",
-                     entity_id=row[0] if row else None, detail=username[:20])
-        session.commit()
+        def count_failure() -> None:
+            locked = throttle.record_failure(session, account_rule, account_key, now)
+            throttle.record_failure(session, client_rule, client_key, now)
+            if row is not None:  # mirrored for the admin's user list ("locked")
+                values = {"failed_logins": User.failed_logins + 1}
+                if locked:
+                    values["locked_until"] = locked
+                session.exec(update(User).where(col(User.id) == row[0]).values(**values))
+            audit.record(session, actor=None, action="login.failed", entity="user",
+                         entity_id=row[0] if row else None, detail=username[:20])
+
+        write_with_retry(session, count_failure)
         raise LoginFailed("error.login_refused")
-    throttle.clear(session, account_rule, account_key)
-    throttle.clear(session, client_rule, client_key)
-    user = session.get(User, row[0])
-    user.failed_logins, user.locked_until = 0, None
-    session.add(user)
-    actor = load_actor(session, username=username)
-    assert actor is not None
-    audit.record(session, actor=actor, action="login", entity="user", entity_id=actor.user_id,
-                 detail=username)
-    session.commit()
-    return actor
+
+    def succeed() -> Actor:
+        throttle.clear(session, account_rule, account_key)
+        throttle.clear(session, client_rule, client_key)
+        session.exec(update(User).where(col(User.id) == row[0])
+                     .values(failed_logins=0, locked_until=None))
+        actor = load_actor(session, username=username)
+        assert actor is not None
+        audit.record(session, actor=actor, action="login", entity="user",
+                     entity_id=actor.user_id, detail=username)
+        return actor
+
+    return write_with_retry(session, succeed)

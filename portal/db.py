@@ -107,7 +107,9 @@ def lock_for_write(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name != "sqlite" or connection.info.get(_STATE) != "read":
         return
-    _take_write_lock(connection.connection.dbapi_connection)
+    if connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("COMMIT")  # through SQLAlchemy: errors arrive wrapped
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
     connection.info[_STATE] = "write"
 
 

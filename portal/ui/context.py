@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from portal.db import is_unavailable, make_engine, session_scope
+from portal.db import is_unavailable, make_engine, session_scope, write_with_retry
 from portal.errors import FormInvalid, PermissionDenied, PortalError, ServiceUnavailable
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from portal.roles import Actor
@@ -79,9 +79,8 @@ def audited(build: Callable[[], bytes], what: str) -> Callable[[], bytes]:
 
         try:
             with db() as session:
-                audit.record(session, actor=current, action="download", entity="file",
-                             detail=what)
-                session.commit()
+                write_with_retry(session, lambda: audit.record(
+                    session, actor=current, action="download", entity="file", detail=what))
         except ServiceUnavailable:
             pass
         return data
@@ -96,9 +95,8 @@ def record_refusal(what: str) -> None:
     current = actor()
     try:
         with db() as session:
-            audit.record(session, actor=current, action="refused", entity="page",
-                         detail=what)
-            session.commit()
+            write_with_retry(session, lambda: audit.record(
+                session, actor=current, action="refused", entity="page", detail=what))
     except ServiceUnavailable:
         pass
 
