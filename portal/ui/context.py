@@ -1,5 +1,6 @@
 """What every page shares: the cached engine, a session per call, the language and the actor."""
 
+import logging
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,8 @@ from portal.errors import FormInvalid, PermissionDenied, PortalError, ServiceUna
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from portal.roles import Actor
 from portal.settings import get_settings
+
+_log = logging.getLogger(__name__)
 
 
 @st.cache_resource
@@ -30,6 +33,7 @@ def db() -> Iterator[Session]:
             yield session
     except Exception as error:
         if is_unavailable(error):
+            _log.warning("database unavailable: %s", error, exc_info=error)  # for the operator
             raise ServiceUnavailable() from error
         raise
 
