@@ -109,7 +109,7 @@ class Throttle(SQLModel, table=True):
     scope: str = Field(primary_key=True, max_length=16)
     key: str = Field(primary_key=True, max_length=64)
     failures: int = 0
-    last_failure_at: NaiveDatetime | None = None
+    last_failure_at: NaiveDatetime | None = Field(default=None, index=True)
     locked_until: NaiveDatetime | None = None
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, delete, select, update
+from sqlmodel import Session, col, delete, or_, select, update
 
 from portal import clock
 from portal.models import Throttle
@@ -109,6 +109,7 @@ def record_failure(session: Session, rule: Rule, key: str | None,
                            "last_failure_at": now})
                  .returning(table.c.failures))
     failures = session.execute(statement).scalar_one()
+    _forget_old(session, now)
     seconds = rule.lock_for(failures)
     if not seconds:
         return None
@@ -116,6 +117,14 @@ def record_failure(session: Session, rule: Rule, key: str | None,
     session.exec(update(Throttle).where(col(Throttle.scope) == rule.scope,
                                         col(Throttle.key) == key).values(locked_until=until))
     return until
+
+
+def _forget_old(session: Session, now: datetime) -> None:
+    """Drop counters untouched for a day and no longer locked, so that guesses from ever new
+    clients do not fill the table (an index range, cheap)."""
+    session.exec(delete(Throttle).where(
+        col(Throttle.last_failure_at) < now - FORGET_AFTER,
+        or_(col(Throttle.locked_until).is_(None), col(Throttle.locked_until) < now)))
 
 
 def clear(session: Session, rule: Rule, key: str | None) -> None:

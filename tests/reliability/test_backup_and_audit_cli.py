@@ -118,3 +118,27 @@ def test_backup_on_postgresql_runs_pg_dump(postgres_engine, tmp_path):
     done = backup.backup(postgres_engine, tmp_path / "portal.dump")
     assert done.tool == "pg_dump" and done.size > 0
     assert "reports" in inspect(postgres_engine).get_table_names()
+
+
+def test_the_migration_chains_the_audit_rows_already_there(tmp_path):
+    from datetime import datetime
+
+    from portal import migrate
+    from portal.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    migrate.upgrade(engine, "0007")
+    with engine.begin() as connection:
+        for n in range(5):
+            connection.execute(text(
+                "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, detail) "
+                "VALUES (:at, NULL, 'unit.create', 'unit', :n, :detail)"),
+                {"at": datetime(2026, 3, 1, 9, n), "n": n, "detail": f"单位 {n}"})
+    migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        result = audit.verify(session)
+        assert result.ok and result.count == 5
+        audit.record(session, actor=None, action="test.after", entity="unit")
+        session.commit()
+        assert audit.verify(session).count == 6
+    engine.dispose()

@@ -78,3 +78,12 @@ def test_no_client_address_is_stored(session, filed, frozen_time):
     guess(session, filed.tracking_no, "ip:198.51.100.23")
     keys = " ".join(session.exec(select(Throttle.key)).all())
     assert "198.51.100.23" not in keys
+
+
+def test_counters_of_a_day_ago_are_forgotten(session, frozen_time):
+    for n in range(3):
+        guess(session, f"YS2026-8{n:05d}", f"old-client-{n}")
+    frozen_time["now"] += timedelta(days=1, seconds=1)
+    guess(session, "YS2026-700000", "new-client")
+    keys = session.exec(select(Throttle.key)).all()
+    assert sorted(keys) == sorted(["YS2026-700000", throttle.client_key("new-client")])

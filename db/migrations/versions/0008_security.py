@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("last_failure_at", sa.DateTime, nullable=True),
         sa.Column("locked_until", sa.DateTime, nullable=True),
     )
+    op.create_index("ix_throttles_last_failure_at", "throttles", ["last_failure_at"])
     op.add_column("audit_events", sa.Column("prev_hash", sa.String(64), nullable=False,
                                             server_default=""))
     op.add_column("audit_events", sa.Column("row_hash", sa.String(64), nullable=False,
