@@ -159,9 +159,12 @@ def _audit_verify(_args: argparse.Namespace) -> int:
     if result.ok:
         print(f"OK：操作日志 {result.count} 条，哈希链完整。")
         return 0
+    why = {"row_hash": "该记录的内容被改动",
+           "prev_hash": "它之前的记录被删除或改动",
+           "head": "最新的记录被删除或链头被改动"}[result.reason]
     where = f"第 {result.broken_id} 号记录" if result.broken_id else "链头"
-    print(f"操作日志哈希链在{where}处断开（{result.reason}）：该记录或其前一条被修改或删除。"
-          f"此前 {result.count} 条完好。", file=sys.stderr)
+    print(f"操作日志哈希链在{where}处断开（{result.reason}）：{why}。此前 {result.count} 条完好。",
+          file=sys.stderr)
     return 1
 
 
