@@ -7,7 +7,8 @@ first write of a transaction ends that snapshot and takes the write lock with
 transaction in place would fail at once with "database is locked" whenever another writer
 committed meanwhile, so the read phase of a unit of work behaves like PostgreSQL's READ
 COMMITTED: checks that must hold at write time are made by the write itself (unique
-constraints, `UPDATE … SET n = n + 1`, version columns) or after `lock_for_write`.
+constraints, `UPDATE … SET n = n + 1`) or after the write lock is taken — `lock_for_write`,
+or any `SELECT … FOR UPDATE`, which takes it on SQLite as it locks rows on PostgreSQL.
 Writes that must not fail under load go through `write_with_retry`, which retries busy errors.
 """
 
@@ -20,6 +21,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -111,6 +113,15 @@ def lock_for_write(session: Session) -> None:
         connection.exec_driver_sql("COMMIT")  # through SQLAlchemy: errors arrive wrapped
     connection.exec_driver_sql("BEGIN IMMEDIATE")
     connection.info[_STATE] = "write"
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _for_update_takes_the_write_lock(state) -> None:  # noqa: ANN001
+    """`SELECT … FOR UPDATE` means "I will write based on this": SQLite has no row locks, so
+    take its write lock before such a read (PostgreSQL locks the rows itself)."""
+    statement = state.statement
+    if state.is_select and getattr(statement, "_for_update_arg", None) is not None:
+        lock_for_write(state.session)
 
 
 @contextmanager

@@ -193,11 +193,15 @@ def _rate(session: Session, report: Report, actor: Actor | None, rating: str,
 
 def rate_with_code(session: Session, *, tracking_no: str, query_code: str, rating: str,
                    comment: str = "") -> Report:
-    """The filer rates the reply, proving who they are with the query code."""
-    report = session.exec(select(Report).where(
-        Report.tracking_no == tracking_no.strip().upper()).with_for_update()).first()
-    if report is None or not query_code_matches(query_code, report.query_code_hash):
+    """The filer rates the reply, proving who they are with the query code (checked before
+    the row is locked: the hash is slow and must not hold the write lock)."""
+    number = tracking_no.strip().upper()
+    stored = session.exec(select(Report.query_code_hash).where(Report.tracking_no == number)
+                          ).first()
+    if stored is None or not query_code_matches(query_code, stored):
         raise PermissionDenied()
+    report = session.exec(select(Report).where(Report.tracking_no == number)
+                          .with_for_update()).one()
     return _rate(session, report, None, rating, comment)
 
 

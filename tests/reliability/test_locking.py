@@ -168,3 +168,13 @@ def test_only_busy_errors_are_retried(sqlite_file_engine):
         with pytest.raises(IntegrityError):
             write_with_retry(session, write)
     assert calls == [1]
+
+
+def test_select_for_update_takes_the_write_lock_first(sqlite_file_engine):
+    with session_scope(sqlite_file_engine) as session:
+        session.exec(select(Report.id).limit(1)).all()
+        assert write_lock_is_free(sqlite_file_engine)
+        session.exec(select(Report).where(Report.id == 1).with_for_update()).first()
+        assert not write_lock_is_free(sqlite_file_engine)
+        session.rollback()
+    assert write_lock_is_free(sqlite_file_engine)
