@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal import clock, escalation, workdays
+from portal import audit, clock, escalation, workdays
 from portal.errors import PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, Unit
 from portal.report_types import Rating, Status
@@ -98,6 +98,10 @@ def _record(session: Session, report: Report, action: str, rule: Rule, actor: Ac
     report.updated_at = now
     session.flush()
     escalation.refresh_due(session, report)
+    # the chained audit log names staff only: a filer (public or company) is never recorded
+    staff = actor if actor is not None and not actor.has(Role.COMPANY) else None
+    audit.record(session, actor=staff, action=f"report.{action}"[:40], entity="report",
+                 entity_id=report.id, detail=f"{report.status}")
     session.commit()
 
 

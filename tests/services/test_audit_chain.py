@@ -66,3 +66,25 @@ def test_an_anonymous_filing_is_audited_without_the_filers_identity(session):
     report = session.get(Report, filed.report_id)
     assert "赵强" not in details and "13912345678" not in details
     assert report.company_name is None and "恒达" not in details
+
+
+def test_every_step_of_a_report_is_chained_naming_staff_and_never_the_filer(session):
+    from portal import report_flow
+    from portal.report_types import Rating
+    from tests.factories import unit_id
+
+    supervisor, unit = make_user(session, Role.SUPERVISOR), make_user(session, Role.UNIT)
+    company = make_user(session, Role.COMPANY)
+    filed = reports.file_report(session, actor=company, data=valid_input())
+    report_flow.assign(session, actor=supervisor, report_id=filed.report_id,
+                       unit_id=unit_id(session), category_number=None)
+    report_flow.reply(session, actor=unit, report_id=filed.report_id, result="已办结")
+    report_flow.rate_as_owner(session, actor=company, report_id=filed.report_id,
+                              rating=Rating.SATISFIED)
+    rows = session.exec(select(AuditEvent.action, AuditEvent.actor_id).where(
+        AuditEvent.entity == "report", AuditEvent.entity_id == filed.report_id)
+        .order_by(AuditEvent.id)).all()
+    assert [tuple(r) for r in rows] == [
+        ("report.file", None), ("report.assign", supervisor.user_id),
+        ("report.reply", unit.user_id), ("report.rate_satisfied", None)]
+    assert audit.verify(session).ok
