@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from portal.errors import ServiceUnavailable
 from portal.ui import auth, locale_patch, navigation
 from portal.ui.bell import bell
-from portal.ui.context import lang, language_switch, tr
+from portal.ui.context import lang, language_switch, show_error, tr
 
 st.set_page_config(page_title="营商环境监督平台", page_icon=":material/balance:", layout="wide")
 language_switch()
@@ -18,4 +19,7 @@ if current is not None:
     bell(current)
     auth.logout_button()
 st.session_state["_page"] = page.url_path  # confirmations stay with the page they belong to
-page.run()
+try:
+    page.run()
+except ServiceUnavailable as busy:  # a page that does not catch it itself: no traceback
+    show_error(busy)

@@ -2,6 +2,7 @@ import streamlit as st
 
 from portal import users
 from portal.errors import PortalError
+from portal.ui.auth import renew_login
 from portal.ui.context import db, show_error, tr
 from portal.ui.guard import require_login
 
@@ -17,7 +18,9 @@ with st.form("account_password", clear_on_submit=True):
 if submitted:
     try:
         with db() as session:
-            users.change_own_password(session, actor=me, current=current, new=new, repeat=repeat)
+            changed_at = users.change_own_password(session, actor=me, current=current, new=new,
+                                                   repeat=repeat)
+        renew_login(changed_at)  # this session stays; every other one ends
         st.success(tr("account.changed"))
     except PortalError as error:
         show_error(error)

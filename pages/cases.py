@@ -5,7 +5,7 @@ from portal.attachments import Upload
 from portal.errors import FormInvalid, PortalError
 from portal.i18n import format_date
 from portal.roles import Role
-from portal.ui.context import db, lang, show_error, show_form_errors, tr
+from portal.ui.context import audited, db, lang, show_error, show_form_errors, tr
 from portal.ui.guard import require_login
 from portal.ui.widgets import current_page, flash, pager, show_flash
 
@@ -107,7 +107,8 @@ if rows:
 
     for document in documents:  # contents are read only when a button is pressed
         st.download_button(tr("detail.download", name=document.filename),
-                           data=lambda i=document.id: file_data(i),
+                           data=audited(lambda i=document.id: file_data(i),
+                                        f"case {chosen['id']}: {document.filename}"),
                            file_name=document.filename, mime=document.content_type,
                            key=f"cases_file_{document.id}")
     if chosen["status"] != "verified":

@@ -8,7 +8,7 @@ from portal import cases, catalogue, clock, exports, quotas, selfcheck
 from portal.errors import PortalError
 from portal.i18n import format_date
 from portal.roles import Role
-from portal.ui.context import db, lang, show_error, tr
+from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.guard import require_login
 from portal.ui.navigation import PAGES, link
 from portal.ui.widgets import flash, show_flash
@@ -61,19 +61,20 @@ if office:
     export_left, export_right = st.columns(2)
     export_left.download_button(
         tr("quota.export_table"), mime=exports.MIME, file_name=f"典型案例指标{int(year)}.xlsx",
-        data=lambda: exports.workbook("指标完成情况", list(table[0]) if table else [],
-                                      [list(t.values()) for t in table]),
+        data=audited(lambda: exports.workbook("指标完成情况", list(table[0]) if table else [],
+                                              [list(t.values()) for t in table]),
+                     f"典型案例指标{int(year)}.xlsx"),
         key="quota_export_table")
     export_right.download_button(
         tr("quota.export_cases"), mime=exports.MIME, file_name=f"典型案例清单{int(year)}.xlsx",
-        data=lambda: exports.workbook("典型案例", ["单位", "类别", "标题", "状态", "来源", "处理结果",
-                                          "发现日期", "办结日期", "处理人数"],
-                              [[c["unit"], c["category_number"], c["title"],
-                                tr(f"case.status.{c['status']}"),
-                                tr(f"case.source.{c['source']}"),
-                                "、".join(tr(f"case.outcome.{o}") for o in c["outcomes"]),
-                                str(c["found_on"]), str(c["concluded_on"] or ""),
-                                c["persons_handled"]] for c in case_rows]),
+        data=audited(lambda: exports.workbook(
+            "典型案例", ["单位", "类别", "标题", "状态", "来源", "处理结果", "发现日期", "办结日期",
+                     "处理人数"],
+            [[c["unit"], c["category_number"], c["title"], tr(f"case.status.{c['status']}"),
+              tr(f"case.source.{c['source']}"),
+              "、".join(tr(f"case.outcome.{o}") for o in c["outcomes"]),
+              str(c["found_on"]), str(c["concluded_on"] or ""), c["persons_handled"]]
+             for c in case_rows]), f"典型案例清单{int(year)}.xlsx"),
         key="quota_export_cases")
 
     st.subheader(tr("quota.by_category"))

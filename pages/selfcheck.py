@@ -5,7 +5,7 @@ from portal.errors import PortalError
 from portal.i18n import format_date, format_datetime
 from portal.roles import Role
 from portal.ui import selfcheck_form
-from portal.ui.context import db, lang, show_error, tr
+from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.guard import require_login
 from portal.ui.widgets import flash, show_flash
 
@@ -55,7 +55,9 @@ errors = (selfcheck.missing_by_category(on_screen)
 selfcheck_form.render(form.id, view["rows"], editable=editable, errors=errors)
 
 save_col, rest_col, submit_col, excel_col = st.columns(4)
-excel_col.download_button(tr("selfcheck.excel"), data=lambda: selfcheck_excel.render(view),
+excel_col.download_button(tr("selfcheck.excel"),
+                          data=audited(lambda: selfcheck_excel.render(view),
+                                       f"{view['unit']}{view['campaign']}自查表.xlsx"),
                           file_name=f"{view['unit']}{view['campaign']}自查表.xlsx",
                           mime=selfcheck_excel.MIME, key="selfcheck_excel")
 if editable:

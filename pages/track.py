@@ -7,7 +7,7 @@ from portal.errors import PortalError
 from portal.i18n import format_date
 from portal.report_types import Rating, Status
 from portal.ui import report_view
-from portal.ui.context import db, lang, show_error, tr
+from portal.ui.context import client_id, db, lang, show_error, tr
 from portal.ui.widgets import flash, show_flash
 
 st.title(tr("page.track"))
@@ -26,12 +26,14 @@ if submitted:
             time.sleep(delay)
     try:
         with db() as session:
-            reports.public_view(session, tracking_no=number, query_code=code)
+            reports.track(session, tracking_no=number, query_code=code, client=client_id())
         st.session_state["track_found"] = (number, code)
         st.session_state["track_failures"] = 0
     except reports.TrackingFailed as error:
         st.session_state["track_failures"] = failures + 1
         st.session_state.pop("track_found", None)
+        show_error(error)
+    except PortalError as error:  # the database is busy: the form keeps its values
         show_error(error)
 
 found = st.session_state.get("track_found")

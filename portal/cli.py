@@ -5,6 +5,7 @@ import getpass
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 from portal import catalogue, clock, demo, demo_history, escalation, migrate, users, workdays
 from portal.db import make_engine, session_scope
@@ -182,6 +183,39 @@ def _notify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from portal import backup
+
+    done = backup.backup(make_engine(), args.path)
+    print(f"已备份到 {done.path}（{done.tool}，{done.size:,} 字节）。")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from portal import backup
+
+    backup.restore(make_engine(), args.path)
+    print(f"已从 {args.path} 恢复数据库。请重新启动门户。")
+    return 0
+
+
+def _audit_verify(_args: argparse.Namespace) -> int:
+    from portal import audit
+
+    with session_scope(make_engine()) as session:
+        result = audit.verify(session)
+    if result.ok:
+        print(f"OK：操作日志 {result.count} 条，哈希链完整。")
+        return 0
+    why = {"row_hash": "该记录的内容被改动",
+           "prev_hash": "它之前的记录被删除或改动",
+           "head": "最新的记录被删除或链头被改动"}[result.reason]
+    where = f"第 {result.broken_id} 号记录" if result.broken_id else "链头"
+    print(f"操作日志哈希链在{where}处断开（{result.reason}）：{why}。此前 {result.count} 条完好。",
+          file=sys.stderr)
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="营商环境监督平台 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -219,6 +253,15 @@ def build_parser() -> argparse.ArgumentParser:
     notify.add_argument("--interval", type=float, default=30.0, help="--loop 的间隔秒数")
     notify.add_argument("--today", type=_day, help="--daily/--digest 按哪一天执行（YYYY-MM-DD）")
     notify.set_defaults(func=_notify)
+    back = sub.add_parser("backup", help="在线备份数据库（SQLite 备份接口；PostgreSQL 用 pg_dump）")
+    back.add_argument("path", type=Path, help="备份文件路径（不能已存在）")
+    back.set_defaults(func=_backup)
+    rest = sub.add_parser("restore", help="用备份文件替换 SQLite 数据库（先停止门户）")
+    rest.add_argument("path", type=Path, help="备份文件路径")
+    rest.set_defaults(func=_restore)
+    aud = sub.add_parser("audit", help="操作日志")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True)
+    aud_sub.add_parser("verify", help="校验操作日志哈希链").set_defaults(func=_audit_verify)
     return parser
 
 

@@ -27,7 +27,7 @@ def register_company(session: Session, *, company_name: str, credit_code: str,
         return value
 
     def password_ok() -> str:
-        check_policy(password)
+        check_policy(password, username=(username or "").strip().lower())
         if password != repeat:
             raise ValidationError("error.passwords_differ", field="repeat")
         return password

@@ -1,15 +1,38 @@
-"""Engine factory and sessions; SQLite gets WAL, foreign keys, a busy timeout and early write locks."""
+"""Engine factory, sessions and write retries.
 
-from collections.abc import Iterator
+SQLite (WAL) gets foreign keys, a busy timeout and a lock discipline in which reading never
+takes the write lock: every transaction begins DEFERRED (a read snapshot, no lock), and the
+first write of a transaction ends that snapshot and takes the write lock with
+`BEGIN IMMEDIATE` (waiting up to the busy timeout) before it runs. Upgrading a read
+transaction in place would fail at once with "database is locked" whenever another writer
+committed meanwhile, so the read phase of a unit of work behaves like PostgreSQL's READ
+COMMITTED: checks that must hold at write time are made by the write itself (unique
+constraints, `UPDATE … SET n = n + 1`) or after the write lock is taken — `lock_for_write`,
+or any `SELECT … FOR UPDATE`, which takes it on SQLite as it locks rows on PostgreSQL.
+Writes that must not fail under load go through `write_with_retry`, which retries busy errors.
+"""
+
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from portal import PROJECT_ROOT
 from portal.settings import get_settings
+
+T = TypeVar("T")
+
+_STATE = "portal_tx"  # connection.info key: "read", "write" or "nested" (inside a savepoint)
+_READ_VERBS = {"SELECT", "PRAGMA", "EXPLAIN", "WITH", "RELEASE", "ROLLBACK", "COMMIT", "END",
+               "BEGIN"}
 
 
 def normalise_url(url: str) -> str:
@@ -42,7 +65,7 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):  # noqa: ANN001
-        # Let SQLAlchemy, not the driver, emit BEGIN so that we can make it IMMEDIATE.
+        # Let SQLAlchemy, not the driver, emit BEGIN so that we choose its kind.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -52,16 +75,117 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(connection):  # noqa: ANN001
-        # Take the write lock up front: a deferred transaction that later writes can fail with
-        # "database is locked" without waiting for the busy timeout.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(connection):  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN")  # deferred: a read snapshot, no lock
+        connection.info[_STATE] = "read"
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _upgrade_before_writing(connection, cursor, statement, *_args):  # noqa: ANN001
+        state = connection.info.get(_STATE)
+        if state not in ("read",) or not connection.in_transaction():
+            return
+        verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+        if verb == "SAVEPOINT":
+            connection.info[_STATE] = "nested"  # e.g. the tests' outer transaction: leave it
+        elif verb not in _READ_VERBS:
+            _take_write_lock(cursor.connection)
+            connection.info[_STATE] = "write"
 
     return engine
 
 
+def _take_write_lock(dbapi_connection) -> None:  # noqa: ANN001
+    """End the read snapshot (nothing was written) and wait for the write lock."""
+    if dbapi_connection.in_transaction:
+        dbapi_connection.execute("COMMIT")
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def lock_for_write(session: Session) -> None:
+    """Take SQLite's write lock now (before reading what the write depends on).
+
+    A no-op on PostgreSQL (row locks do that job there) and inside a savepoint.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or connection.info.get(_STATE) != "read":
+        return
+    if connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("COMMIT")  # through SQLAlchemy: errors arrive wrapped
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.info[_STATE] = "write"
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _for_update_takes_the_write_lock(state) -> None:  # noqa: ANN001
+    """`SELECT … FOR UPDATE` means "I will write based on this": SQLite has no row locks, so
+    take its write lock before such a read (PostgreSQL locks the rows itself)."""
+    statement = state.statement
+    if state.is_select and getattr(statement, "_for_update_arg", None) is not None:
+        lock_for_write(state.session)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session for one unit of work (CLI commands, one page run)."""
+    """A session for one unit of work (CLI commands, one page run); reads take no lock."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+# ---- errors of the database itself -------------------------------------------------------
+
+_BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+_BUSY_TEXT = ("database is locked", "database table is locked", "database is busy")
+_UNAVAILABLE_TEXT = ("disk is full", "disk i/o error", "readonly database", "read-only",
+                     "unable to open database", "no space left")
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    original = getattr(error, "orig", None)
+    return getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+
+
+def is_busy(error: BaseException) -> bool:
+    """A write refused only because others hold the lock: trying again is safe and useful.
+
+    In each of these cases the database rolled the transaction back, so a retry cannot
+    duplicate what the failed attempt did.
+    """
+    if not isinstance(error, DBAPIError):
+        return False
+    if _sqlstate(error) in _BUSY_SQLSTATES:
+        return True
+    return any(text in str(error.orig).lower() for text in _BUSY_TEXT)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """The database cannot serve this now (busy, full, read-only, gone): not the user's fault."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if isinstance(error, OperationalError) or is_busy(error):
+        return True
+    sqlstate = _sqlstate(error) or ""
+    return sqlstate.startswith(("08", "53", "25006")) or any(
+        text in str(error.orig).lower() for text in _UNAVAILABLE_TEXT)
+
+
+def write_with_retry(session: Session, write: Callable[[], T], *,
+                     attempts: int | None = None, first_pause: float = 0.05) -> T:
+    """Run `write()` and commit; when the database is busy, roll back and run it again.
+
+    Bounded (`WRITE_RETRIES` attempts, exponential back-off with jitter, on top of SQLite's own
+    busy timeout). Only busy errors are retried: the database rolled the attempt back, so
+    nothing is stored twice. `write` must build its rows afresh on each call. Every other
+    error, and the last busy one, is raised.
+    """
+    attempts = attempts or get_settings().write_retries
+    for attempt in range(1, attempts + 1):
+        try:
+            result = write()
+            session.commit()
+            return result
+        except DBAPIError as error:
+            session.rollback()
+            if attempt == attempts or not is_busy(error):
+                raise
+        time.sleep(min(first_pause * 2 ** (attempt - 1), 2.0) * (0.5 + random.random()))
+    raise AssertionError("unreachable")

@@ -25,6 +25,14 @@ class NotFound(PortalError):
         super().__init__(key, **params)
 
 
+class ServiceUnavailable(PortalError):
+    """The database cannot take this now (busy, disk full, read-only): nothing was saved, and
+    the user should simply try again; never the user's fault, never a traceback."""
+
+    def __init__(self, key: str = "error.system_busy", **params: object) -> None:
+        super().__init__(key, **params)
+
+
 class FormInvalid(PortalError):
     """Several fields are wrong at once; `errors` maps each field to its ValidationError."""
 

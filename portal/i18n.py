@@ -807,6 +807,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.notify_robot_kind": ("请选择钉钉或企业微信。", "Choose DingTalk or WeCom."),
     "error.notify_robot_url": ("Webhook 地址应以 https:// 开头。",
                                "The webhook URL must start with https://."),
+    # --- security: concurrency, faults, backups, audit, login and tracking throttles (#10 B) ---
+    "error.system_busy": ("系统繁忙，请稍后重试；您填写的内容未丢失。",
+                          "The system is busy. Please try again shortly; what you entered is kept."),
+    "error.login_refused": ("用户名或密码错误，或尝试过于频繁，请稍后再试。",
+                            "Wrong username or password, or too many attempts; please try again "
+                            "later."),
+    "error.password_common": ("该密码过于常见，容易被猜中，请换一个。",
+                              "This password is too common and easily guessed; choose another."),
+    "error.password_has_username": ("密码不能包含用户名。",
+                                    "The password must not contain the username."),
+    "error.tracking_throttled": ("查询过于频繁，请于 {until} 后再试。",
+                                 "Too many look-ups; please try again after {until}."),
+    "error.backup_exists": ("备份文件 {path} 已存在，未覆盖，请换一个文件名。",
+                            "The backup file {path} exists already; choose another name."),
+    "error.backup_unsupported": ("该数据库类型不支持备份。", "This database type cannot be backed up."),
+    "error.backup_no_pg_dump": ("未找到 pg_dump。请安装 PostgreSQL 客户端（apt-get install "
+                                "postgresql-client）后重试，或手工执行：{command}",
+                                "pg_dump was not found. Install the PostgreSQL client "
+                                "(apt-get install postgresql-client), or run: {command}"),
+    "error.backup_pg_dump_failed": ("pg_dump 执行失败：{detail}", "pg_dump failed: {detail}"),
+    "error.restore_sqlite_only": ("restore 只用于 SQLite 数据库。PostgreSQL 请用 pg_restore "
+                                  "--clean --no-owner -d 数据库 备份文件 恢复。",
+                                  "restore works on SQLite only. For PostgreSQL use pg_restore "
+                                  "--clean --no-owner -d DATABASE BACKUP."),
+    "error.restore_missing": ("找不到备份文件 {path}。", "The backup file {path} does not exist."),
+    "error.restore_not_a_backup": ("{path} 不是完好的本平台数据库备份，未恢复。",
+                                   "{path} is not an intact backup of this portal; nothing was "
+                                   "restored."),
 }
 
 

@@ -87,6 +87,31 @@ class AuditEvent(SQLModel, table=True):
     entity: str = Field(max_length=40)
     entity_id: int | None = None
     detail: str = Field(default="", max_length=500)
+    prev_hash: str = Field(default="", max_length=64)  # row_hash of the row before (chain)
+    row_hash: str = Field(default="", max_length=64)  # sha256 of prev_hash + this row
+
+
+class AuditChain(SQLModel, table=True):
+    """The head of the audit chain (one row, id 1): writers lock it to append in order."""
+
+    __tablename__ = "audit_chain"
+
+    id: int = Field(primary_key=True)
+    last_id: int | None = None
+    last_hash: str = Field(max_length=64)
+    count: int
+
+
+class Throttle(SQLModel, table=True):
+    """Failures of one account, client or tracking number, and how long it must wait."""
+
+    __tablename__ = "throttles"
+
+    scope: str = Field(primary_key=True, max_length=16)
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failure_at: NaiveDatetime | None = Field(default=None, index=True)
+    locked_until: NaiveDatetime | None = None
 
 
 class CalendarOverride(SQLModel, table=True):

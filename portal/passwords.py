@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import bcrypt
 
+from portal.common_passwords import COMMON_PASSWORDS
 from portal.errors import ValidationError
 from portal.settings import get_settings
 
@@ -13,13 +14,22 @@ MIN_LENGTH = 8
 MAX_BYTES = 72  # bcrypt ignores or rejects anything longer
 
 
-def check_policy(password: str) -> None:
+def check_policy(password: str, *, username: str | None = None) -> None:
+    """Length and spaces always; with `username`, also refuse common passwords and passwords
+    containing the username (new and changed passwords; demo and generated ones skip this)."""
     if len(password) < MIN_LENGTH:
         raise ValidationError("error.password_too_short", field="password", min=MIN_LENGTH)
     if len(password.encode("utf-8")) > MAX_BYTES:
         raise ValidationError("error.password_too_long", field="password", max=MAX_BYTES)
     if password != password.strip():
         raise ValidationError("error.password_spaces", field="password")
+    if username is not None:
+        lowered = password.lower()
+        if lowered in COMMON_PASSWORDS:
+            raise ValidationError("error.password_common", field="password")
+        name = username.strip().lower()
+        if len(name) >= 3 and name in lowered:
+            raise ValidationError("error.password_has_username", field="password")
 
 
 def hash_password(password: str) -> str:

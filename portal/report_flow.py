@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal import clock, escalation, workdays
+from portal import audit, clock, escalation, workdays
 from portal.errors import PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, ReportRating, Unit
 from portal.notifications import hooks
@@ -99,6 +99,10 @@ def _record(session: Session, report: Report, action: str, rule: Rule, actor: Ac
     session.flush()
     escalation.refresh_due(session, report)
     _notify(session, report, action, note, unit_id)
+    # the chained audit log names staff only: a filer (public or company) is never recorded
+    staff = actor if actor is not None and not actor.has(Role.COMPANY) else None
+    audit.record(session, actor=staff, action=f"report.{action}"[:40], entity="report",
+                 entity_id=report.id, detail=f"{report.status}")
     session.commit()
 
 
@@ -246,11 +250,15 @@ def _rate(session: Session, report: Report, actor: Actor | None, rating: str,
 
 def rate_with_code(session: Session, *, tracking_no: str, query_code: str, rating: str,
                    comment: str = "") -> Report:
-    """The filer rates the reply, proving who they are with the query code."""
-    report = session.exec(select(Report).where(
-        Report.tracking_no == tracking_no.strip().upper()).with_for_update()).first()
-    if report is None or not query_code_matches(query_code, report.query_code_hash):
+    """The filer rates the reply, proving who they are with the query code (checked before
+    the row is locked: the hash is slow and must not hold the write lock)."""
+    number = tracking_no.strip().upper()
+    stored = session.exec(select(Report.query_code_hash).where(Report.tracking_no == number)
+                          ).first()
+    if stored is None or not query_code_matches(query_code, stored):
         raise PermissionDenied()
+    report = session.exec(select(Report).where(Report.tracking_no == number)
+                          .with_for_update()).one()
     return _rate(session, report, None, rating, comment)
 
 

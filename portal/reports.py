@@ -9,7 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from portal import attachments, cards, clock, numbering, workdays
+from portal import attachments, audit, cards, clock, numbering, throttle, workdays
+from portal.db import write_with_retry
 from portal.errors import (
     FieldChecks,
     NotFound,
@@ -27,7 +28,7 @@ from portal.workdays import add_working_days
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 QUERY_CODE_LENGTH = 8
-HASH_ITERATIONS = 120_000
+HASH_ITERATIONS = 120_000  # of hashes stored before the cost was configurable
 
 
 class TrackingFailed(PortalError):
@@ -66,15 +67,24 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
-def hash_query_code(code: str, salt: bytes | None = None) -> str:
+def hash_query_code(code: str, salt: bytes | None = None, iterations: int | None = None) -> str:
+    """PBKDF2-SHA256 as `iterations$salt$digest` (QUERY_CODE_ITERATIONS, stored with the hash
+    so the cost can change without invalidating old codes)."""
     salt = salt or secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", code.strip().upper().encode(), salt, HASH_ITERATIONS)
-    return f"{salt.hex()}${digest.hex()}"
+    iterations = iterations or get_settings().query_code_iterations
+    digest = hashlib.pbkdf2_hmac("sha256", code.strip().upper().encode(), salt, iterations)
+    return f"{iterations}${salt.hex()}${digest.hex()}"
 
 
 def query_code_matches(code: str, stored: str) -> bool:
-    salt_hex, _, _ = stored.partition("$")
-    return hmac.compare_digest(hash_query_code(code, bytes.fromhex(salt_hex)), stored)
+    parts = stored.split("$")
+    if len(parts) == 2:  # before the cost was stored: "salt$digest" at 120,000 iterations
+        salt_hex, digest_hex, iterations = parts[0], parts[1], HASH_ITERATIONS
+    else:
+        iterations, salt_hex, digest_hex = int(parts[0]), parts[1], parts[2]
+    digest = hashlib.pbkdf2_hmac("sha256", code.strip().upper().encode(), bytes.fromhex(salt_hex),
+                                 iterations)
+    return hmac.compare_digest(digest.hex(), digest_hex)
 
 
 # ---- filing ------------------------------------------------------------------------------
@@ -178,42 +188,53 @@ def category_id(session: Session, number: int) -> int:
 
 def file_report(session: Session, *, actor: Actor | None, data: ReportInput,
                 channel: str = Channel.WEB) -> Filed:
-    """Save a valid report with its attachments and first event, or nothing at all."""
+    """Save a valid report with its attachments and first event, or nothing at all.
+
+    Never refused because of load: the write is retried while the database is busy."""
     if channel != Channel.WEB and (actor is None or not actor.has(Role.SUPERVISOR)):
         raise PermissionDenied()
     if channel not in set(Channel):
         raise ValidationError("error.channel_unknown", field="channel")
     clean, checked = _validate(session, data)
-    now = clock.now()
+    session.commit()  # end the read: no transaction is open while the code is hashed
     code = new_query_code()
-    tracking_no = f"YS{now.year}-{numbering.next_value(session, f'report:{now.year}'):06d}"
-    filer = actor.user_id if actor and actor.has(Role.COMPANY) and channel == Channel.WEB else None
-    report = Report(
-        tracking_no=tracking_no, query_code_hash=hash_query_code(code), kind=clean["kind"],
-        channel=channel, title=clean["title"], description=clean["description"],
-        concerned_unit_id=clean["unit"], category_id=clean["category"],
-        occurred_on=clean["occurred_on"], place=clean["place"], anonymous=data.anonymous,
-        contact_name=None if data.anonymous else clean["contact_name"],
-        contact_mobile=None if data.anonymous else clean["contact_mobile"],
-        company_name=None if data.anonymous else clean["company_name"],
-        credit_code=None if data.anonymous else clean["credit_code"],
-        confidential=True if data.anonymous else data.confidential,
-        filer_user_id=filer, entered_by_id=actor.user_id if channel != Channel.WEB else None,
-        status=Status.SUBMITTED, created_at=now, updated_at=now,
-        sms_opt_in=data.sms_opt_in and not data.anonymous)
-    _start_office_clock(session, report, now)
-    session.add(report)
-    session.flush()
-    for upload, content_type in checked:
-        session.add(Attachment(report_id=report.id, filename=upload.filename[:200],
-                               content_type=content_type, size=len(upload.data),
-                               data=upload.data, uploaded_at=now))
-    session.add(ReportEvent(report_id=report.id, at=now, actor_id=actor.user_id if actor else None,
-                            action="file", to_status=Status.SUBMITTED, public=True,
-                            note_public=False, note=f"channel={channel}"))
-    hooks.report_filed(session, report)
-    session.commit()
-    return Filed(report_id=report.id, tracking_no=tracking_no, query_code=code)
+    code_hash = hash_query_code(code)
+    office = channel != Channel.WEB
+    filer = actor.user_id if actor and actor.has(Role.COMPANY) and not office else None
+
+    def write() -> Filed:  # run again, from scratch, if the database was busy
+        now = clock.now()
+        tracking_no = f"YS{now.year}-{numbering.next_value(session, f'report:{now.year}'):06d}"
+        report = Report(
+            tracking_no=tracking_no, query_code_hash=code_hash, kind=clean["kind"],
+            channel=channel, title=clean["title"], description=clean["description"],
+            concerned_unit_id=clean["unit"], category_id=clean["category"],
+            occurred_on=clean["occurred_on"], place=clean["place"], anonymous=data.anonymous,
+            contact_name=None if data.anonymous else clean["contact_name"],
+            contact_mobile=None if data.anonymous else clean["contact_mobile"],
+            company_name=None if data.anonymous else clean["company_name"],
+            credit_code=None if data.anonymous else clean["credit_code"],
+            confidential=True if data.anonymous else data.confidential,
+            filer_user_id=filer, entered_by_id=actor.user_id if office else None,
+            status=Status.SUBMITTED, created_at=now, updated_at=now,
+            sms_opt_in=data.sms_opt_in and not data.anonymous)
+        _start_office_clock(session, report, now)
+        session.add(report)
+        session.flush()
+        for upload, content_type in checked:
+            session.add(Attachment(report_id=report.id, filename=upload.filename[:200],
+                                   content_type=content_type, size=len(upload.data),
+                                   data=upload.data, uploaded_at=now))
+        session.add(ReportEvent(report_id=report.id, at=now,
+                                actor_id=actor.user_id if actor else None, action="file",
+                                to_status=Status.SUBMITTED, public=True, note_public=False))
+        # the audit row names staff who entered a call or letter, never a public filer
+        audit.record(session, actor=actor if office else None, action="report.file",
+                     entity="report", entity_id=report.id, detail=f"channel={channel}")
+        hooks.report_filed(session, report)
+        return Filed(report_id=report.id, tracking_no=tracking_no, query_code=code)
+
+    return write_with_retry(session, write)
 
 
 def _start_office_clock(session: Session, report: Report, now: datetime) -> None:
@@ -363,6 +384,42 @@ def public_view(session: Session, *, tracking_no: str, query_code: str) -> Repor
             hash_query_code(query_code or "")  # same work either way
         raise TrackingFailed("error.tracking_failed")
     return _filer_view(session, report)
+
+
+def track(session: Session, *, tracking_no: str, query_code: str, client: str = ""
+          ) -> ReportView:
+    """The filer's look-up, throttled per tracking number and per client in the database.
+
+    After 5 wrong codes a number is locked for 5 s, doubling up to 10 minutes; a client after
+    10 wrong codes (any numbers) for 5 s, doubling up to an hour. During a lock the attempt is
+    refused unchecked; otherwise the right code always gets in and clears the number's count,
+    so a filer whose number is being guessed waits at most 10 minutes.
+    """
+    number = (tracking_no or "").strip().upper()[:20]
+    client_key = throttle.client_key(client)
+    now = clock.now()
+    until = max(filter(None, [throttle.locked_until(session, throttle.TRACK_NUMBER, number, now),
+                              throttle.locked_until(session, throttle.TRACK_CLIENT, client_key,
+                                                    now)]), default=None)
+    stored = session.exec(select(Report.id, Report.query_code_hash)
+                          .where(Report.tracking_no == number)).first()
+    session.commit()  # end the read: no transaction is open while the code is hashed
+    if until:
+        raise TrackingFailed("error.tracking_throttled", until=until)
+    if stored is not None and query_code_matches(query_code or "", stored[1]):
+        if throttle.failures(session, throttle.TRACK_NUMBER, number):
+            write_with_retry(session,
+                             lambda: throttle.clear(session, throttle.TRACK_NUMBER, number))
+        return _filer_view(session, _load(session, stored[0]))
+    if stored is None:
+        hash_query_code(query_code or "")  # same work either way
+
+    def count_failure() -> None:
+        throttle.record_failure(session, throttle.TRACK_NUMBER, number, now)
+        throttle.record_failure(session, throttle.TRACK_CLIENT, client_key, now)
+
+    write_with_retry(session, count_failure)
+    raise TrackingFailed("error.tracking_failed")
 
 
 def owner_view(session: Session, *, actor: Actor, report_id: int) -> ReportView:

@@ -18,10 +18,14 @@ class Settings(BaseSettings):
     cookie_name: str = "yingshang_portal_auth"
     cookie_key: str = ""
     cookie_expiry_days: float = 1.0
+    cookie_secure: bool = False  # set COOKIE_SECURE=true when served over HTTPS
+    trust_proxy_headers: bool = False  # X-Forwarded-For names the client (behind a proxy only)
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     sqlite_busy_timeout_ms: int = 5000
+    write_retries: int = 8  # attempts of a write refused by a busy database (portal.db)
     bcrypt_rounds: int = 12
+    query_code_iterations: int = 120_000  # PBKDF2-SHA256 cost of tracking query codes
     deadline_cutoff_hour: int = 17
     # notifications (#15): links in messages, e-mail, SMS, delivery
     public_url: str = "http://localhost:8501"

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, or_, select
 
-from portal import audit, clock
+from portal import audit, clock, throttle
 from portal.errors import NotFound, ValidationError
 from portal.models import Unit, User, UserRole
-from portal.passwords import generate_password, hash_password, verify_password
+from portal.passwords import check_policy, generate_password, hash_password, verify_password
 from portal.roles import Actor, Role, require
 
 USERNAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,20}$")  # what streamlit-authenticator accepts
@@ -91,6 +91,8 @@ def create_user(session: Session, *, actor: Actor, username: str, display_name: 
     username = clean_username(username)
     display_name = _clean_display_name(display_name)
     cleaned, unit_id = _clean_roles(session, roles, unit_id)
+    if password:
+        check_policy(password, username=username)
     password = password or generate_password()
     user = add_account(session, username=username, display_name=display_name,
                         password=password, roles=cleaned, unit_id=unit_id)
@@ -104,6 +106,7 @@ def create_admin(session: Session, *, username: str, password: str,
                  display_name: str = "系统管理员") -> User:
     """The bootstrap path of `portal create-admin`: no actor exists yet."""
     username = clean_username(username)
+    check_policy(password, username=username)
     user = add_account(session, username=username, display_name=display_name,
                         password=password, roles={Role.ADMIN}, unit_id=None)
     audit.record(session, actor=None, action="user.create_admin", entity="user",
@@ -150,8 +153,9 @@ def reset_password(session: Session, *, actor: Actor, user_id: int) -> str:
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
     user.password_changed_at = clock.now()
-    user.logins_revoked_at = clock.precise_now()
+    user.logins_revoked_at = clock.precise_now()  # every session and cookie of the user ends
     session.add(user)
+    throttle.clear(session, throttle.login_account_rule(), throttle.account_key(user.username))
     audit.record(session, actor=actor, action="user.reset_password", entity="user",
                  entity_id=user.id, detail=user.username)
     session.commit()
@@ -159,18 +163,27 @@ def reset_password(session: Session, *, actor: Actor, user_id: int) -> str:
 
 
 def change_own_password(session: Session, *, actor: Actor, current: str, new: str,
-                        repeat: str) -> None:
+                        repeat: str) -> datetime:
+    """Change the password and end the user's other sessions and remembered logins; returns
+    the moment of the change, after which the caller's own session counts as logged in."""
     user = _get(session, actor.user_id)
-    if not verify_password(current, user.password_hash):
+    stored = user.password_hash
+    session.commit()  # end the read before the slow hashes
+    if not verify_password(current, stored):
         raise ValidationError("error.current_password_wrong", field="current")
     if new != repeat:
         raise ValidationError("error.passwords_differ", field="repeat")
-    user.password_hash = hash_password(new)
+    check_policy(new, username=user.username)
+    new_hash = hash_password(new)
+    user = _get(session, actor.user_id)
+    user.password_hash = new_hash
     user.password_changed_at = clock.now()
+    user.logins_revoked_at = clock.precise_now()
     session.add(user)
     audit.record(session, actor=actor, action="user.change_password", entity="user",
                  entity_id=user.id, detail=user.username)
     session.commit()
+    return user.logins_revoked_at
 
 
 def list_users(session: Session, *, actor: Actor, search: str = "", page: int = 1,
@@ -230,6 +243,8 @@ def revoke_remembered_logins(session: Session, *, actor: Actor) -> None:
     user = _get(session, actor.user_id)
     user.logins_revoked_at = clock.precise_now()  # a login in the same second stays void
     session.add(user)
+    audit.record(session, actor=actor, action="logout", entity="user", entity_id=user.id,
+                 detail=user.username)
     session.commit()
 
 
@@ -239,3 +254,13 @@ def remembered_login_valid(session: Session, *, username: str, issued_at: dateti
     if user is None or not user.active:
         return False
     return user.logins_revoked_at is None or issued_at > user.logins_revoked_at
+
+
+def session_still_valid(session: Session, *, user_id: int, logged_in_at: datetime) -> bool:
+    """Checked on every page run: a logout elsewhere, a password change or an admin reset
+    after `logged_in_at` ends this browser session too."""
+    row = session.exec(select(User.active, User.logins_revoked_at)
+                       .where(User.id == user_id)).first()
+    if row is None or not row[0]:
+        return False
+    return row[1] is None or logged_in_at > row[1]

@@ -1,16 +1,21 @@
 """What every page shares: the cached engine, a session per call, the language and the actor."""
 
-from collections.abc import Iterator
+import logging
+import secrets
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from portal.db import make_engine, session_scope
-from portal.errors import FormInvalid, PortalError
+from portal.db import is_unavailable, make_engine, session_scope, write_with_retry
+from portal.errors import FormInvalid, PermissionDenied, PortalError, ServiceUnavailable
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from portal.roles import Actor
+from portal.settings import get_settings
+
+_log = logging.getLogger(__name__)
 
 
 @st.cache_resource
@@ -20,8 +25,33 @@ def engine() -> Engine:
 
 @contextmanager
 def db() -> Iterator[Session]:
-    with session_scope(engine()) as session:
-        yield session
+    """A session for one call; a database that cannot serve (locked, full, read-only) becomes
+    ServiceUnavailable, which every form shows as "系统繁忙…" like any refusal, keeping what
+    the user typed, instead of a traceback."""
+    try:
+        with session_scope(engine()) as session:
+            yield session
+    except Exception as error:
+        if is_unavailable(error):
+            _log.warning("database unavailable: %s", error, exc_info=error)  # for the operator
+            raise ServiceUnavailable() from error
+        raise
+
+
+def client_id() -> str:
+    """What identifies the client for throttling: the address the proxy reports
+    (TRUST_PROXY_HEADERS), else the socket's address unless it is the local proxy, else this
+    browser session. Only ever stored as a keyed hash (portal.throttle)."""
+    if get_settings().trust_proxy_headers:
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+        if forwarded:
+            return f"ip:{forwarded}"
+    address = getattr(st.context, "ip_address", None)
+    if address and address not in ("127.0.0.1", "::1", "localhost"):
+        return f"ip:{address}"
+    if "_client_session" not in st.session_state:
+        st.session_state["_client_session"] = secrets.token_hex(16)
+    return f"session:{st.session_state['_client_session']}"
 
 
 def lang() -> str:
@@ -39,6 +69,40 @@ def actor() -> Actor | None:
 
 def show_error(error: PortalError) -> None:
     st.error(tr(error.key, **error.params))
+    if isinstance(error, PermissionDenied):
+        record_refusal(error.key)
+
+
+def audited(build: Callable[[], bytes], what: str) -> Callable[[], bytes]:
+    """A download button's data, built when pressed and recorded as an audit event then."""
+    current = actor()  # captured now: the button may build its file outside this run
+
+    def run() -> bytes:
+        data = build()
+        from portal import audit
+
+        try:
+            with db() as session:
+                write_with_retry(session, lambda: audit.record(
+                    session, actor=current, action="download", entity="file", detail=what))
+        except ServiceUnavailable:
+            pass
+        return data
+
+    return run
+
+
+def record_refusal(what: str) -> None:
+    """A refusal is an audit event (who, and which message); never fails the page."""
+    from portal import audit
+
+    current = actor()
+    try:
+        with db() as session:
+            write_with_retry(session, lambda: audit.record(
+                session, actor=current, action="refused", entity="page", detail=what))
+    except ServiceUnavailable:
+        pass
 
 
 def show_form_errors(invalid: FormInvalid) -> None:

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from portal.roles import Actor, Role
-from portal.ui.auth import has_started, login_form, start_run
-from portal.ui.context import actor, tr
+from portal.ui.auth import has_started, login_form, start_run, still_signed_in
+from portal.ui.context import record_refusal, tr
 
 
 def require_login(*roles: Role) -> Actor:
@@ -13,7 +13,7 @@ def require_login(*roles: Role) -> Actor:
     Pages can be reached by URL without the entrypoint's navigation, so this check is what
     actually protects them; logged-out visitors get the login form instead of the page.
     """
-    current = actor() if has_started() else start_run()
+    current = still_signed_in() if has_started() else start_run()
     if current is None:
         st.title(tr("page.login"))
         st.info(tr("guard.login_required"))
@@ -21,5 +21,6 @@ def require_login(*roles: Role) -> Actor:
         st.stop()
     if roles and not current.has(*roles):
         st.error(tr("guard.forbidden"))
+        record_refusal("guard.forbidden")
         st.stop()
     return current

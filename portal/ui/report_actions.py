@@ -8,7 +8,7 @@ from portal.i18n import format_date, format_datetime
 from portal.report_types import WITH_UNIT, Status
 from portal.roles import Actor, Role
 from portal.ui import report_view, rules_sections
-from portal.ui.context import db, lang, show_error, tr
+from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.widgets import current_page, flash, pager
 
 PAGE_SIZE = 20
@@ -116,7 +116,8 @@ def notice_downloads(prefix: str, rows: list[dict]) -> None:
     for n in rows:
         if not n["withdrawn"]:
             st.download_button(tr("notice.download", number=n["number"]),
-                               data=lambda n=n: notice_doc.render(n), file_name=f"{n['number']}.docx",
+                               data=audited(lambda n=n: notice_doc.render(n), n["number"]),
+                               file_name=f"{n['number']}.docx",
                                mime=notice_doc.MIME, key=f"{prefix}_notice_{n['id']}")
 
 
@@ -162,7 +163,8 @@ def _attachments(prefix: str, actor: Actor, view: reports.ReportView) -> None:
 
     for item in view.attachments:  # the bytes are read only when a button is pressed
         st.download_button(tr("detail.download", name=item["filename"]),
-                           data=lambda i=item["id"]: load(i),
+                           data=audited(lambda i=item["id"]: load(i),
+                                        f"{view.tracking_no}: {item['filename']}"),
                            file_name=item["filename"], mime=item["content_type"],
                            key=f"{prefix}_file_{item['id']}")
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from portal import catalogue, reports, units
 from portal.attachments import Upload
-from portal.errors import FormInvalid, PortalError, ValidationError
+from portal.errors import FormInvalid, PortalError, ServiceUnavailable, ValidationError
 from portal.report_types import Channel, Kind
 from portal.roles import Actor, Role
 from portal.ui.context import db, tr
@@ -53,6 +53,8 @@ def _submit(prefix: str, actor: Actor | None) -> reports.Filed | dict[str, Valid
             return reports.file_report(session, actor=actor, data=_input(prefix), channel=channel)
     except FormInvalid as invalid:
         return invalid.errors
+    except ServiceUnavailable as error:
+        return {"system": error}
     except PortalError as error:
         return {"channel": ValidationError(error.key, **error.params)}
 
@@ -92,7 +94,10 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
                 st.info(tr("report.linked_to_account"))
             return
         errors = outcome
-        st.error(tr("report.fix_errors"))
+        if "system" in errors:  # busy, full or read-only database: nothing saved, values kept
+            st.error(tr(errors["system"].key))
+        else:
+            st.error(tr("report.fix_errors"))
 
     with db() as session:
         unit_list = units.list_units(session)

@@ -86,7 +86,7 @@ def test_login_with_a_wrong_password_says_so_in_chinese(open_page):
     app.text_input(key="login_username").input("supervisor")
     app.text_input(key="login_password").input("not-the-password")
     app.button[0].click().run()
-    assert "用户名或密码错误。" in texts(app)
+    assert "用户名或密码错误，或尝试过于频繁，请稍后再试。" in texts(app)
     assert app.session_state["actor"] is None
 
 
@@ -144,10 +144,19 @@ def test_admin_user_form_reports_bad_input_in_chinese(open_page):
     assert "用户名只能由 1–20 位英文字母、数字、下划线或连字符组成。" in texts(app)
 
 
-def test_admin_audit_log_lists_changes(open_page):
+def test_admin_audit_log_lists_changes(open_page, demo_db_url):
+    from portal import users
+    from portal.db import make_engine, session_scope
+
+    engine = make_engine(demo_db_url)
+    with session_scope(engine) as session:  # the newest change, whatever ran before
+        admin = users.load_actor(session, username="admin")
+        users.update_user(session, actor=admin, user_id=admin.user_id,
+                          display_name="系统管理员（演示）", roles=["admin"], unit_id=None)
+    engine.dispose()
     app = open_page("pages/admin_audit.py", "admin")
     assert not app.exception
-    assert "demo.user" in texts(app)
+    assert "user.update" in texts(app) and "roles=admin" in texts(app)
 
 
 def test_account_page_changes_the_password_with_chinese_errors(open_page):

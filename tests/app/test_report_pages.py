@@ -143,7 +143,7 @@ def test_company_registers_and_lands_in_its_account(open_page):
     app = open_page("pages/register.py")
     fill(app, "register", company_name="通辽市示范商贸有限公司", credit_code=VALID_CODE,
          contact_name="孙丽", contact_mobile="13800001111", username="shifan",
-         password="Shifan-2026", repeat="Shifan-2026")
+         password="Tongliao-Mao-26", repeat="Tongliao-Mao-26")
     next(b for b in app.button if b.label == "注册").click().run()
     assert not app.exception
     assert app.session_state["actor"].username == "shifan"
