@@ -67,8 +67,21 @@ def _claimable(now: datetime, settings: Settings):  # noqa: ANN202
 
 def claim(engine: Engine, *, worker: str, limit: int = 20,
           settings: Settings | None = None) -> list[int]:
-    """Claim up to `limit` due rows for `worker`, committed before anything is sent."""
+    """Claim up to `limit` due rows for `worker`, committed before anything is sent.
+
+    Another worker may take the rows this one saw between its read and its update; then it
+    looks again, so an empty answer means nothing is left to claim, not "lost a race".
+    """
     settings = settings or get_settings()
+    while True:
+        candidates, claimed = _claim_once(engine, worker=worker, limit=limit,
+                                          settings=settings)
+        if claimed or not candidates:
+            return claimed
+
+
+def _claim_once(engine: Engine, *, worker: str, limit: int,
+                settings: Settings) -> tuple[list[int], list[int]]:
     now = clock.precise_now()
     with Session(engine) as session:
         query = (select(OutboxMessage.id).where(_claimable(now, settings))
@@ -86,7 +99,7 @@ def claim(engine: Engine, *, worker: str, limit: int = 20,
             if result.rowcount == 1:
                 claimed.append(row_id)
         session.commit()
-    return claimed
+    return candidates, claimed
 
 
 def in_quiet_hours(moment: datetime, start: int, end: int) -> bool:

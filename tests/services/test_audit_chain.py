@@ -78,7 +78,8 @@ def test_every_step_of_a_report_is_chained_naming_staff_and_never_the_filer(sess
     filed = reports.file_report(session, actor=company, data=valid_input())
     report_flow.assign(session, actor=supervisor, report_id=filed.report_id,
                        unit_id=unit_id(session), category_number=None)
-    report_flow.reply(session, actor=unit, report_id=filed.report_id, result="已办结")
+    report_flow.reply(session, actor=unit, report_id=filed.report_id, result="已办结",
+                      outcome="resolved")
     report_flow.rate_as_owner(session, actor=company, report_id=filed.report_id,
                               rating=Rating.SATISFIED)
     rows = session.exec(select(AuditEvent.action, AuditEvent.actor_id).where(
