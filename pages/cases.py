@@ -1,7 +1,7 @@
 import streamlit as st
 
 from portal import cases, catalogue, units
-from portal.attachments import Upload
+from portal.attachments import MAX_MB, Upload
 from portal.errors import FormInvalid, PortalError
 from portal.i18n import format_date
 from portal.roles import Role
@@ -67,7 +67,8 @@ with st.expander(tr("case.register"), expanded=bool(letter)), st.form("cases_new
     numbers = st.text_input(tr("case.col.reports"),
                             value=letter["tracking_no"] if letter else "")
     files = st.file_uploader(tr("case.files"), type=["pdf", "jpg", "jpeg", "png"],
-                             accept_multiple_files=True, key="cases_files")
+                             accept_multiple_files=True, max_upload_size=MAX_MB,
+                             key="cases_files")
     if st.form_submit_button(tr("case.register"), type="primary"):
         try:
             with db() as session:

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, select
 
-from portal import audit
+from portal import audit, text_rules
 from portal.errors import FieldChecks, ValidationError
 from portal.models import User
 from portal.passwords import check_policy
@@ -19,12 +19,9 @@ def register_company(session: Session, *, company_name: str, credit_code: str,
     check, clean = fields.check, fields.clean
 
     def required(name: str, value: str, high: int) -> str:
-        value = (value or "").strip()
-        if not value:
-            raise ValidationError(f"error.{name}_required", field=name)
-        if len(value) > high:
-            raise ValidationError(f"error.{name}_length", field=name, max=high, min=1)
-        return value
+        return text_rules.clean(value, field=name, max_len=high, single_line=True,
+                                required_key=f"error.{name}_required",
+                                too_long_key=f"error.{name}_length", min=1)
 
     def password_ok() -> str:
         check_policy(password)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal import clock, escalation, workdays
+from portal import clock, escalation, text_rules, workdays
 from portal.errors import PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, Unit
 from portal.report_types import Rating, Status
@@ -69,6 +69,7 @@ def _check(report: Report, action: str, actor: Actor | None, note: str) -> Rule:
             raise PermissionDenied()
     if report.status not in rule.sources:
         raise ValidationError("error.transition_not_allowed", status=report.status)
+    text_rules.check_chars(note, field="note")
     if rule.note_required and not note.strip():
         raise ValidationError(f"error.note_required_{action}", field="note")
     if len(note) > MAX_NOTE:

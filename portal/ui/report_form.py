@@ -8,7 +8,7 @@ and validated before the widgets are drawn.
 import streamlit as st
 
 from portal import catalogue, reports, units
-from portal.attachments import Upload
+from portal.attachments import MAX_MB, Upload
 from portal.errors import FormInvalid, PortalError, ValidationError
 from portal.report_types import Channel, Kind
 from portal.roles import Actor, Role
@@ -117,7 +117,8 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
         st.text_input(tr("report.place"), max_chars=100, key=_key(prefix, "place"))
         _error(errors, "place")
     st.file_uploader(tr("report.attachments"), type=["jpg", "jpeg", "png", "pdf"],
-                     accept_multiple_files=True, key=_key(prefix, "attachments"))
+                     accept_multiple_files=True, max_upload_size=MAX_MB,
+                     key=_key(prefix, "attachments"))
     _error(errors, "attachments")
 
     anonymous = st.checkbox(tr("report.anonymous"), key=_key(prefix, "anonymous"))
