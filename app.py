@@ -4,6 +4,7 @@ import streamlit as st
 
 from portal.ui import auth, navigation
 from portal.ui.context import language_switch, tr
+from portal.ui.text import plain
 
 st.set_page_config(page_title="营商环境监督平台", page_icon=":material/balance:", layout="wide")
 language_switch()
@@ -12,6 +13,6 @@ page = st.navigation(navigation.build(current))
 
 st.sidebar.caption(tr("app.title"))
 if current is not None:
-    st.sidebar.caption(tr("login.logged_in_as", name=current.display_name))
+    st.sidebar.caption(tr("login.logged_in_as", name=plain(current.display_name)))
     auth.logout_button()
 page.run()

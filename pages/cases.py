@@ -7,6 +7,7 @@ from portal.i18n import format_date
 from portal.roles import Role
 from portal.ui.context import db, lang, show_error, show_form_errors, tr
 from portal.ui.guard import require_login
+from portal.ui.text import plain, show_field, show_text
 from portal.ui.widgets import current_page, flash, pager, show_flash
 
 me = require_login(Role.UNIT, Role.DISCIPLINE)
@@ -94,10 +95,10 @@ if rows:
     picked = st.selectbox(tr("case.pick"), list(by_id), key="cases_pick",
                           format_func=lambda i: f"{by_id[i]['unit']}　{by_id[i]['title']}")
     chosen = by_id[picked]
-    st.markdown(f"**{chosen['title']}**　{tr('case.status.' + chosen['status'])}")
-    st.write(chosen["summary"])
+    st.markdown(f"**{plain(chosen['title'])}**　{tr('case.status.' + chosen['status'])}")
+    show_text(chosen["summary"])
     if chosen["reports"]:
-        st.caption(tr("case.col.reports") + "：" + "、".join(chosen["reports"]))
+        show_field(tr("case.col.reports"), "、".join(chosen["reports"]))
     with db() as session:
         documents = cases.case_files(session, actor=me, case_id=picked)
 
@@ -107,7 +108,7 @@ if rows:
             return cases.case_file_data(session, actor=me, file_id=file_id)
 
     for document in documents:  # contents are read only when a button is pressed
-        st.download_button(tr("detail.download", name=document.filename),
+        st.download_button(tr("detail.download", name=plain(document.filename)),
                            data=lambda i=document.id: file_data(i),
                            file_name=document.filename, mime=document.content_type,
                            key=f"cases_file_{document.id}")

@@ -11,6 +11,7 @@ from portal.db import make_engine, session_scope
 from portal.errors import FormInvalid, PortalError
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from portal.roles import Actor
+from portal.ui.text import message
 
 
 @st.cache_resource
@@ -38,13 +39,13 @@ def actor() -> Actor | None:
 
 
 def show_error(error: PortalError) -> None:
-    st.error(tr(error.key, **error.params))
+    st.error(message(error, lang()))
 
 
 def show_form_errors(invalid: FormInvalid) -> None:
     """Every field's message of a refused form, one under the other."""
     for error in invalid.errors.values():
-        st.error(tr(error.key, **error.params))
+        st.error(message(error, lang()))
 
 
 def language_switch() -> None:

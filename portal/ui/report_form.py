@@ -12,7 +12,8 @@ from portal.attachments import MAX_MB, Upload
 from portal.errors import FormInvalid, PortalError, ValidationError
 from portal.report_types import Channel, Kind
 from portal.roles import Actor, Role
-from portal.ui.context import db, tr
+from portal.ui.context import db, lang, tr
+from portal.ui.text import message
 
 FIELDS = ("kind", "title", "description", "unit", "category", "occurred_on", "place",
           "attachments", "anonymous", "contact_name", "contact_mobile", "company_name",
@@ -56,7 +57,7 @@ def _submit(prefix: str, actor: Actor | None) -> reports.Filed | dict[str, Valid
 
 def _error(errors: dict, name: str) -> None:
     if name in errors:
-        st.markdown(f":red[{tr(errors[name].key, **errors[name].params)}]")
+        st.markdown(f":red[{message(errors[name], lang())}]")
 
 
 def _show_filed(prefix: str, filed: reports.Filed) -> None:
