@@ -19,11 +19,16 @@ from portal.i18n import t
 # them also disarms Streamlit's own directives (:red[…], :material/…:, $…$ math).
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+# Streamlit turns bare addresses into links after escapes are resolved; an invisible word
+# joiner inside "://", "www." and after "@" keeps them plain text.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(value: object) -> str:
     """`value` as Markdown source that renders as exactly its own characters, on one line."""
     text = _LINE_BREAKS.sub(" ", "" if value is None else str(value))
+    text = _AUTOLINK.sub(WORD_JOINER, text)
     return _PUNCTUATION.sub(r"\\\1", text)
 
 
