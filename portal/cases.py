@@ -312,6 +312,8 @@ def resolve_reports(session: Session, *, actor: Actor, numbers: str) -> list[int
     """Tracking numbers typed by the user ("YS2026-000001, YS2026-000002") to report ids."""
     from portal.reports import can_read
 
+    if not actor.has(Role.DISCIPLINE, Role.UNIT):
+        raise PermissionDenied()
     wanted = [n.strip().upper() for n in numbers.replace("，", ",").split(",") if n.strip()]
     found = {r.tracking_no: r for r in session.exec(
         select(Report).where(col(Report.tracking_no).in_(wanted)))} if wanted else {}

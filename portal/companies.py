@@ -7,7 +7,7 @@ from portal.errors import FieldChecks, ValidationError
 from portal.models import User
 from portal.passwords import check_policy
 from portal.reports import clean_credit_code, clean_mobile
-from portal.roles import Actor, Role
+from portal.roles import Actor, Role, require
 from portal.users import add_account, clean_username, load_actor
 
 
@@ -57,6 +57,7 @@ def register_company(session: Session, *, company_name: str, credit_code: str,
 
 def company_profile(session: Session, *, actor: Actor) -> dict:
     """The company's details, to pre-fill its report form."""
+    require(actor, Role.COMPANY)
     user = session.get(User, actor.user_id)
     return {"company_name": user.company_name or "", "credit_code": user.credit_code or "",
             "contact_name": user.display_name, "mobile": user.mobile or ""}
