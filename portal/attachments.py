@@ -9,6 +9,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
+from portal import text_rules
 from portal.errors import ValidationError
 
 # One number for the rule, the upload widget (`max_upload_size`) and `server.maxUploadSize`:
@@ -90,6 +91,7 @@ def check(uploads: list[Upload]) -> list[tuple[Upload, str]]:
     checked = []
     for upload in uploads:
         name = upload.filename
+        text_rules.check_chars(name, field="attachments", single_line=True)
         if len(upload.data) > MAX_BYTES:
             raise ValidationError("error.file_too_large", field="attachments", name=name,
                                   max=MAX_MB)
