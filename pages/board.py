@@ -3,6 +3,7 @@ import streamlit as st
 from portal import board
 from portal.i18n import format_date
 from portal.ui.context import db, lang, tr
+from portal.ui.text import plain, show_text
 
 st.title(tr("page.board"))
 st.caption(tr("board.intro"))
@@ -24,6 +25,6 @@ if not figures["cases"]:
     st.info(tr("case.none"))
 for item in figures["cases"]:
     concluded = format_date(item["concluded_on"], lang()) if item["concluded_on"] else ""
-    st.markdown(f"**{item['unit']}**　{tr('case.col.category')} {item['category_number']}　"
+    st.markdown(f"**{plain(item['unit'])}**　{tr('case.col.category')} {item['category_number']}　"
                 f"{concluded}")
-    st.write(item["public_summary"])
+    show_text(item["public_summary"])

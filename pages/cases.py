@@ -1,12 +1,13 @@
 import streamlit as st
 
 from portal import cases, catalogue, units
-from portal.attachments import Upload
+from portal.attachments import MAX_MB, Upload
 from portal.errors import FormInvalid, PortalError
 from portal.i18n import format_date
 from portal.roles import Role
 from portal.ui.context import audited, db, lang, show_error, show_form_errors, tr
 from portal.ui.guard import require_login
+from portal.ui.text import plain, show_field, show_text
 from portal.ui.widgets import current_page, flash, pager, show_flash
 
 me = require_login(Role.UNIT, Role.DISCIPLINE)
@@ -67,7 +68,8 @@ with st.expander(tr("case.register"), expanded=bool(letter)), st.form("cases_new
     numbers = st.text_input(tr("case.col.reports"),
                             value=letter["tracking_no"] if letter else "")
     files = st.file_uploader(tr("case.files"), type=["pdf", "jpg", "jpeg", "png"],
-                             accept_multiple_files=True, key="cases_files")
+                             accept_multiple_files=True, max_upload_size=MAX_MB,
+                             key="cases_files")
     if st.form_submit_button(tr("case.register"), type="primary"):
         try:
             with db() as session:
@@ -93,10 +95,10 @@ if rows:
     picked = st.selectbox(tr("case.pick"), list(by_id), key="cases_pick",
                           format_func=lambda i: f"{by_id[i]['unit']}　{by_id[i]['title']}")
     chosen = by_id[picked]
-    st.markdown(f"**{chosen['title']}**　{tr('case.status.' + chosen['status'])}")
-    st.write(chosen["summary"])
+    st.markdown(f"**{plain(chosen['title'])}**　{tr('case.status.' + chosen['status'])}")
+    show_text(chosen["summary"])
     if chosen["reports"]:
-        st.caption(tr("case.col.reports") + "：" + "、".join(chosen["reports"]))
+        show_field(tr("case.col.reports"), "、".join(chosen["reports"]))
     with db() as session:
         documents = cases.case_files(session, actor=me, case_id=picked)
 
@@ -106,7 +108,7 @@ if rows:
             return cases.case_file_data(session, actor=me, file_id=file_id)
 
     for document in documents:  # contents are read only when a button is pressed
-        st.download_button(tr("detail.download", name=document.filename),
+        st.download_button(tr("detail.download", name=plain(document.filename)),
                            data=audited(lambda i=document.id: file_data(i),
                                         f"case {chosen['id']}: {document.filename}"),
                            file_name=document.filename, mime=document.content_type,

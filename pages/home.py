@@ -6,12 +6,13 @@ from portal.ui import report_actions
 from portal.ui.context import db, tr
 from portal.ui.guard import require_login
 from portal.ui.navigation import link, visible_pages
+from portal.ui.text import plain
 
 me = require_login()
 
-st.title(tr("home.welcome", name=me.display_name))
+st.title(tr("home.welcome", name=plain(me.display_name)))
 st.write(f"**{tr('home.roles')}**：" + "、".join(tr(f"role.{r.value}") for r in sorted(me.roles)))
-st.write(f"**{tr('home.unit')}**：{me.unit_name or tr('home.no_unit')}")
+st.write(f"**{tr('home.unit')}**：{plain(me.unit_name or tr('home.no_unit'))}")
 if me.has(Role.UNIT) and me.unit_id is not None:
     with db() as session:
         counts = reports.card_counts(session, actor=me)

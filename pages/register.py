@@ -3,7 +3,8 @@ import streamlit as st
 from portal import companies
 from portal.errors import FormInvalid
 from portal.ui.auth import sign_in
-from portal.ui.context import db, tr
+from portal.ui.context import db, lang, tr
+from portal.ui.text import message
 
 st.title(tr("page.register"))
 st.caption(tr("register.intro"))
@@ -34,5 +35,5 @@ if st.session_state.get("register_submit"):
 for name, label, limit, kind in FIELDS:
     st.text_input(tr(label), max_chars=limit, type=kind, key=f"register_{name}")
     if name in errors:
-        st.markdown(f":red[{tr(errors[name].key, **errors[name].params)}]")
+        st.markdown(f":red[{message(errors[name], lang())}]")
 st.button(tr("register.submit"), type="primary", key="register_submit")

@@ -7,11 +7,12 @@ from portal.roles import Role
 from portal.ui import selfcheck_form
 from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.guard import require_login
+from portal.ui.text import plain
 from portal.ui.widgets import flash, show_flash
 
 me = require_login(Role.UNIT)
 
-st.title(f"{tr('page.selfcheck')}（{me.unit_name}）")
+st.title(f"{tr('page.selfcheck')}（{plain(me.unit_name)}）")
 show_flash()
 if message := st.session_state.pop("_selfcheck_conflict", None):
     st.error(message)
@@ -37,7 +38,7 @@ st.caption(tr("selfcheck.due", due=format_date(view["due_date"], lang())) + "　
 if view["due_estimated"]:
     st.warning(tr("selfcheck.estimated"))
 if view["status"] == "returned" and view["review_comment"]:
-    st.error(tr("selfcheck.returned_comment", comment=view["review_comment"]))
+    st.error(tr("selfcheck.returned_comment", comment=plain(view["review_comment"])))
 selfcheck_form.carried_notice(view["rows"])
 st.caption(tr("selfcheck.intro"))
 

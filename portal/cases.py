@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, delete, func, select
 
-from portal import attachments, audit, clock
+from portal import attachments, audit, clock, text_rules
 from portal.errors import FieldChecks, NotFound, PermissionDenied, ValidationError
 from portal.models import CaseAttachment, CaseOutcome, CaseReport, Notice, Report, TypicalCase, Unit
 from portal.notifications import hooks
@@ -43,7 +43,9 @@ def _scope(actor: Actor, unit_id: int | None) -> None:
     raise PermissionDenied()
 
 
-def _validate(session: Session, data: CaseInput) -> dict:
+def _validate(session: Session, data: CaseInput, actor: Actor,
+              linked: frozenset[int] = frozenset()) -> dict:
+    """`linked`: reports the case already links (kept even if since reassigned)."""
     fields = FieldChecks()
 
     def unit() -> int:
@@ -58,12 +60,9 @@ def _validate(session: Session, data: CaseInput) -> dict:
         return data.category_number
 
     def text(name: str, value: str, high: int) -> str:
-        value = (value or "").strip()
-        if not value:
-            raise ValidationError(f"error.case_{name}_required", field=name)
-        if len(value) > high:
-            raise ValidationError("error.note_too_long", field=name, max=high)
-        return value
+        return text_rules.clean(value, field=name, max_len=high, single_line=name == "title",
+                                required_key=f"error.case_{name}_required",
+                                too_long_key="error.note_too_long")
 
     def found_on() -> date:
         if data.found_on is None:
@@ -95,9 +94,14 @@ def _validate(session: Session, data: CaseInput) -> dict:
         return int(data.persons_handled or 0)
 
     def reports() -> list[int]:
+        """Only reports the actor may read: a unit links its own reports, never another's."""
+        from portal.reports import can_read
+
         ids = sorted(set(data.report_ids))
-        found = set(session.exec(select(Report.id).where(col(Report.id).in_(ids)))) if ids else set()
-        if found != set(ids):
+        found = list(session.exec(select(Report).where(col(Report.id).in_(ids)))) if ids else []
+        readable = {r.id for r in found
+                    if r.id in linked or actor.has(Role.DISCIPLINE) or can_read(actor, r)}
+        if readable != set(ids):
             raise ValidationError("error.report_not_found", field="reports")
         return ids
 
@@ -154,7 +158,7 @@ def register(session: Session, *, actor: Actor, data: CaseInput,
              notice_id: int | None = None) -> TypicalCase:
     """Register a case as a clue (or from a 移交函 when `notice_id` is given)."""
     _scope(actor, data.unit_id)
-    clean = _validate(session, data)
+    clean = _validate(session, data, actor)
     if notice_id is not None:
         notice = session.get(Notice, notice_id)
         if notice is None or notice.kind != "transfer" or not actor.has(Role.DISCIPLINE):
@@ -192,7 +196,9 @@ def update(session: Session, *, actor: Actor, case_id: int, data: CaseInput) -> 
     if case.status == "verified":
         raise ValidationError("error.case_verified_locked")
     _scope(actor, data.unit_id)
-    clean = _validate(session, data)
+    linked = frozenset(session.exec(select(CaseReport.report_id)
+                                    .where(CaseReport.case_id == case.id)))
+    clean = _validate(session, data, actor, linked)
     case.unit_id, case.category_number = clean["unit"], clean["category"]
     case.title, case.summary, case.found_on = clean["title"], clean["summary"], clean["found_on"]
     case.concluded_on, case.source = clean["concluded_on"], clean["source"]
@@ -234,9 +240,10 @@ def expose(session: Session, *, actor: Actor, case_id: int, public_summary: str)
     case = _load(session, actor, case_id)
     if case.status != "verified":
         raise ValidationError("error.case_not_verified")
-    if not public_summary.strip():
-        raise ValidationError("error.case_public_summary_required", field="public_summary")
-    case.exposed, case.public_summary = True, public_summary.strip()
+    summary = text_rules.clean(public_summary, field="public_summary",
+                               max_len=text_rules.PUBLIC_SUMMARY,
+                               required_key="error.case_public_summary_required")
+    case.exposed, case.public_summary = True, summary
     session.add(case)
     audit.record(session, actor=actor, action="case.expose", entity="case", entity_id=case.id)
     session.commit()
@@ -308,6 +315,8 @@ def resolve_reports(session: Session, *, actor: Actor, numbers: str) -> list[int
     """Tracking numbers typed by the user ("YS2026-000001, YS2026-000002") to report ids."""
     from portal.reports import can_read
 
+    if not actor.has(Role.DISCIPLINE, Role.UNIT):
+        raise PermissionDenied()
     wanted = [n.strip().upper() for n in numbers.replace("，", ",").split(",") if n.strip()]
     found = {r.tracking_no: r for r in session.exec(
         select(Report).where(col(Report.tracking_no).in_(wanted)))} if wanted else {}

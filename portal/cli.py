@@ -6,8 +6,19 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
-from portal import catalogue, clock, demo, demo_history, escalation, migrate, users, workdays
+from portal import (
+    catalogue,
+    clock,
+    demo,
+    demo_history,
+    escalation,
+    migrate,
+    text_rules,
+    users,
+    workdays,
+)
 from portal.db import make_engine, session_scope
 from portal.errors import PortalError
 from portal.i18n import t
@@ -91,12 +102,37 @@ def _catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its refusals in Chinese, exit code 2 and no traceback."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        message = message.replace("argument ", "")  # argparse's English prefix
+        self.exit(2, f"{self.prog}：{t('cli.bad_argument', message=message)}\n")
+
+
 def _day(text: str) -> date:
-    """An argparse type: YYYY-MM-DD, with a Chinese message when it is not."""
+    """An argparse type: YYYY-MM-DD within the years the portal handles."""
     try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from exc
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or not text_rules.YEAR_MIN <= day.year <= text_rules.YEAR_MAX:
+        raise argparse.ArgumentTypeError(t("cli.bad_date", value=text, min=text_rules.YEAR_MIN,
+                                           max=text_rules.YEAR_MAX))
+    return day
+
+
+def _year(text: str) -> int:
+    """An argparse type: a year the portal handles (2000–2100)."""
+    try:
+        year = int(text)
+    except ValueError:
+        year = None
+    if year is None or not text_rules.YEAR_MIN <= year <= text_rules.YEAR_MAX:
+        raise argparse.ArgumentTypeError(t("cli.bad_year", value=text, min=text_rules.YEAR_MIN,
+                                           max=text_rules.YEAR_MAX))
+    return year
 
 
 def _escalate(args: argparse.Namespace) -> int:
@@ -217,7 +253,7 @@ def _audit_verify(_args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="portal", description="营商环境监督平台 管理命令")
+    parser = _Parser(prog="portal", description="营商环境监督平台 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="把数据库迁移到最新版本").set_defaults(func=_migrate)
     sub.add_parser("setup", help="迁移数据库；全新数据库另载入演示数据").set_defaults(func=_setup)
@@ -228,10 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("seed-demo", help="载入演示数据（可重复执行）").set_defaults(func=_seed_demo)
     cat = sub.add_parser("catalogue", help="列出 5 个方面 32 类问题")
     cat.add_argument("--json", action="store_true", help="以 JSON 输出")
-    cat.add_argument("--year", type=int, default=None, help="目录版本年份（默认最新）")
+    cat.add_argument("--year", type=_year, default=None, help="目录版本年份（默认最新）")
     cat.set_defaults(func=_catalogue)
     quota = sub.add_parser("quotas", help="各单位典型案例指标完成情况")
-    quota.add_argument("--year", type=int, default=None, help="年度（默认为 --date 所在年度）")
+    quota.add_argument("--year", type=_year, default=None, help="年度（默认为 --date 所在年度）")
     quota.add_argument("--date", type=_day, default=None, help="按哪一天计算（YYYY-MM-DD，默认今天）")
     quota.add_argument("--json", action="store_true", help="以 JSON 输出")
     quota.set_defaults(func=_quotas)

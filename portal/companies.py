@@ -2,12 +2,12 @@
 
 from sqlmodel import Session, select
 
-from portal import audit
+from portal import audit, text_rules
 from portal.errors import FieldChecks, ValidationError
 from portal.models import User
 from portal.passwords import check_policy
 from portal.reports import clean_credit_code, clean_mobile
-from portal.roles import Actor, Role
+from portal.roles import Actor, Role, require
 from portal.users import add_account, clean_username, load_actor
 
 
@@ -19,12 +19,9 @@ def register_company(session: Session, *, company_name: str, credit_code: str,
     check, clean = fields.check, fields.clean
 
     def required(name: str, value: str, high: int) -> str:
-        value = (value or "").strip()
-        if not value:
-            raise ValidationError(f"error.{name}_required", field=name)
-        if len(value) > high:
-            raise ValidationError(f"error.{name}_length", field=name, max=high, min=1)
-        return value
+        return text_rules.clean(value, field=name, max_len=high, single_line=True,
+                                required_key=f"error.{name}_required",
+                                too_long_key=f"error.{name}_length", min=1)
 
     def password_ok() -> str:
         check_policy(password, username=(username or "").strip().lower())
@@ -60,6 +57,7 @@ def register_company(session: Session, *, company_name: str, credit_code: str,
 
 def company_profile(session: Session, *, actor: Actor) -> dict:
     """The company's details, to pre-fill its report form."""
+    require(actor, Role.COMPANY)
     user = session.get(User, actor.user_id)
     return {"company_name": user.company_name or "", "credit_code": user.credit_code or "",
             "contact_name": user.display_name, "mobile": user.mobile or ""}

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 
 from sqlmodel import Session, col, select
 
-from portal import audit, clock, numbering, workdays
+from portal import audit, clock, numbering, text_rules, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.models import Notice, Report, Unit
 from portal.notifications import hooks
@@ -220,12 +220,16 @@ def _issued_today(session: Session, report_id: int, today: date) -> bool:
         col(Notice.withdrawn).is_(False))).first() is not None
 
 
+def _reason(reason: str) -> str:
+    return text_rules.clean(reason, field="reason", max_len=text_rules.REASON,
+                            required_key="error.notice_reason_required")
+
+
 def issue_by_hand(session: Session, *, actor: Actor, report_id: int, reason: str) -> Notice:
     """A supervisor issues the next rung now, with a reason; a pending notice counts as missed."""
     if not actor.has(Role.SUPERVISOR):
         raise PermissionDenied()
-    if not reason.strip():
-        raise ValidationError("error.notice_reason_required", field="reason")
+    reason = _reason(reason)
     report = session.exec(select(Report).where(Report.id == report_id).with_for_update()).first()
     if report is None:
         raise NotFound("error.report_not_found")
@@ -247,8 +251,7 @@ def withdraw(session: Session, *, actor: Actor, notice_id: int, reason: str) -> 
     """Take a notice back (issued in error); the report's deadline falls back."""
     if not actor.has(Role.SUPERVISOR):
         raise PermissionDenied()
-    if not reason.strip():
-        raise ValidationError("error.notice_reason_required", field="reason")
+    reason = _reason(reason)
     notice = session.get(Notice, notice_id)
     if notice is None or notice.withdrawn:
         raise NotFound()
@@ -286,9 +289,13 @@ def _select():  # noqa: ANN202
 
 
 def notices_for_report(session: Session, *, actor: Actor, report_id: int) -> list[dict]:
+    """Internal notices: for the office and the unit handling the report, never the filer."""
     from portal.reports import readable
 
-    readable(session, actor=actor, report_id=report_id)
+    report = readable(session, actor=actor, report_id=report_id)
+    office = actor.has(Role.SUPERVISOR, Role.DISCIPLINE)
+    if not office and not (actor.has(Role.UNIT) and report.unit_id == actor.unit_id):
+        raise NotFound("error.report_not_found")
     return _rows(session, _select().where(Notice.report_id == report_id).order_by(Notice.id))
 
 

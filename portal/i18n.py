@@ -835,6 +835,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.restore_not_a_backup": ("{path} 不是完好的本平台数据库备份，未恢复。",
                                    "{path} is not an intact backup of this portal; nothing was "
                                    "restored."),
+    # --- security, part A (#10): input rules, uploads, text shown as text ---
+    "error.text_forbidden_chars": (
+        "内容含有不允许的控制字符（如空字符 NUL 或文字方向控制符），请删除后再提交。",
+        "The text contains characters that are not allowed (such as NUL or text-direction "
+        "controls); please remove them."),
+    "error.text_single_line": ("此项只能填写一行，请删除其中的换行。",
+                               "This field takes one line; please remove the line breaks."),
+    "error.text_too_long": ("内容过长：最多 {max} 个字符，请删减后再提交。",
+                            "Too long: at most {max} characters; please shorten it."),
+    "error.year_range": ("年份应在 {min} 至 {max} 之间：{value}",
+                         "The year must lie between {min} and {max}: {value}"),
+    "error.file_polyglot": ("附件 {name} 中夹带网页代码，不予接收，请上传普通的 JPG、PNG 或 PDF 文件。",
+                            "{name} carries web-page code and is refused; please upload a plain "
+                            "JPG, PNG or PDF file."),
+    "error.file_active_pdf": (
+        "附件 {name} 含有脚本、打开时自动执行的动作或嵌入文件，为安全起见不予接收，"
+        "请另存为普通 PDF（或截图为图片）后上传。",
+        "{name} contains scripts, actions run on opening or embedded files and is refused; "
+        "please save it as a plain PDF (or an image) and upload that."),
+    "cli.bad_argument": ("参数错误：{message}", "Bad argument: {message}"),
+    "cli.bad_date": ("日期应为 {min}-01-01 至 {max}-12-31 之间的 YYYY-MM-DD：{value}",
+                     "A date must be YYYY-MM-DD between {min}-01-01 and {max}-12-31: {value}"),
+    "cli.bad_year": ("年份应为 {min} 至 {max} 之间的整数：{value}",
+                     "A year must be a whole number between {min} and {max}: {value}"),
 }
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import case as sql_case
 from sqlmodel import Session, col, func, select
 
-from portal import audit, clock
+from portal import audit, clock, text_rules
 from portal.cases import SANCTIONS
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.models import (
@@ -152,8 +152,8 @@ def exempt_unit(session: Session, *, actor: Actor, unit_id: int, checkpoint: dat
     with the reason (one that meets it shows 已达标)."""
     if not actor.has(Role.DISCIPLINE):
         raise PermissionDenied()
-    if not reason.strip():
-        raise ValidationError("error.notice_reason_required", field="reason")
+    reason = text_rules.clean(reason, field="reason", max_len=text_rules.REASON,
+                              required_key="error.notice_reason_required")
     if checkpoint not in [c.day for c in rules_for(session, checkpoint.year)]:
         raise ValidationError("error.quota_checkpoint_unknown", field="checkpoint")
     if unit_id not in {u.id for u in quota_units(session, checkpoint.year)}:

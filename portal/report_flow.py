@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal import audit, clock, escalation, workdays
+from portal import audit, clock, escalation, text_rules, workdays
 from portal.errors import PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, ReportRating, Unit
 from portal.notifications import hooks
@@ -71,6 +71,7 @@ def _check(report: Report, action: str, actor: Actor | None, note: str) -> Rule:
             raise PermissionDenied()
     if report.status not in rule.sources:
         raise ValidationError("error.transition_not_allowed", status=report.status)
+    text_rules.check_chars(note, field="note")
     if rule.note_required and not note.strip():
         raise ValidationError(f"error.note_required_{action}", field="note")
     if len(note) > MAX_NOTE:

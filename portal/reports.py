@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from portal import attachments, audit, cards, clock, numbering, throttle, workdays
+from portal import attachments, audit, cards, clock, numbering, text_rules, throttle, workdays
 from portal.db import write_with_retry
 from portal.errors import (
     FieldChecks,
@@ -21,7 +21,7 @@ from portal.errors import (
 from portal.identifiers import is_valid_credit_code, is_valid_mobile
 from portal.models import Attachment, Category, Report, ReportEvent, Unit, User
 from portal.notifications import hooks
-from portal.report_types import Channel, Kind, Status
+from portal.report_types import Channel, Kind, Rating, Status
 from portal.roles import Actor, Role
 from portal.settings import get_settings
 from portal.workdays import add_working_days
@@ -98,8 +98,9 @@ def _validate(session: Session, data: ReportInput) -> tuple[dict, list]:
             raise ValidationError("error.kind_required", field="kind")
         return data.kind
 
-    def text(name: str, value: str, low: int, high: int) -> str:
-        value = (value or "").strip()
+    def text(name: str, value: str, low: int, high: int, single_line: bool = True) -> str:
+        value = text_rules.check_chars((value or "").strip(), field=name,
+                                       single_line=single_line)
         if not value:
             raise ValidationError(f"error.{name}_required", field=name)
         if not low <= len(value) <= high:
@@ -125,14 +126,12 @@ def _validate(session: Session, data: ReportInput) -> tuple[dict, list]:
         return data.occurred_on
 
     def place() -> str:
-        value = (data.place or "").strip()
-        if len(value) > 100:
-            raise ValidationError("error.place_length", field="place", max=100)
-        return value
+        return text_rules.clean(data.place, field="place", max_len=100, single_line=True,
+                                too_long_key="error.place_length")
 
     check("kind", kind)
     check("title", lambda: text("title", data.title, 4, 100))
-    check("description", lambda: text("description", data.description, 10, 5000))
+    check("description", lambda: text("description", data.description, 10, 5000, False))
     check("unit", unit)
     check("category", category)
     check("occurred_on", occurred)
@@ -168,10 +167,8 @@ def clean_credit_code(value: str, *, required: bool) -> str | None:
 
 
 def _optional(value: str, name: str, high: int) -> str | None:
-    value = (value or "").strip()
-    if len(value) > high:
-        raise ValidationError(f"error.{name}_length", field=name, max=high)
-    return value or None
+    return text_rules.clean(value, field=name, max_len=high, single_line=True,
+                            too_long_key=f"error.{name}_length") or None
 
 
 def category_id(session: Session, number: int) -> int:
@@ -319,8 +316,18 @@ def _unit_names(session: Session, ids: set[int | None]) -> dict[int, str]:
     return dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(ids))).all())
 
 
+FILER_ACTIONS = frozenset({"file", *(f"rate_{rating}" for rating in Rating)})
+
+
+def _is_filer_event(report: Report, event: ReportEvent) -> bool:
+    """Filed or rated by the filer: the acting account is the filer's own."""
+    return event.action in FILER_ACTIONS or (
+        report.filer_user_id is not None and event.actor_id == report.filer_user_id)
+
+
 def _view(session: Session, report: Report, *, events: list[ReportEvent], hide_identity: bool,
-          public_only: bool) -> ReportView:
+          public_only: bool, mask_filer: bool = False) -> ReportView:
+    """`mask_filer`: the reader is a unit, which never learns who filed or rated."""
     names = _unit_names(session, {report.unit_id, report.concerned_unit_id,
                                   *(e.unit_id for e in events)})
     actors = dict(session.exec(select(User.id, User.display_name).where(
@@ -347,7 +354,8 @@ def _view(session: Session, report: Report, *, events: list[ReportEvent], hide_i
         events=[EventView(at=e.at, action=e.action, to_status=e.to_status,
                           unit=names.get(e.unit_id),
                           note=e.note if (e.note_public or not public_only) else "",
-                          actor=None if public_only else actors.get(e.actor_id))
+                          actor=None if public_only or (mask_filer and _is_filer_event(report, e))
+                          else actors.get(e.actor_id))
                 for e in events],
         attachments=[] if public_only else [
             {"id": i, "filename": n, "size": s, "content_type": t} for i, n, s, t in files],
@@ -372,7 +380,8 @@ def staff_view(session: Session, *, actor: Actor, report_id: int) -> ReportView:
         raise NotFound("error.report_not_found")
     hide = not office and (report.confidential or report.anonymous)
     events = _events(session, report.id, public_only=False, internal=office)
-    return _view(session, report, events=events, hide_identity=hide, public_only=False)
+    return _view(session, report, events=events, hide_identity=hide, public_only=False,
+                 mask_filer=not office)
 
 
 def public_view(session: Session, *, tracking_no: str, query_code: str) -> ReportView:

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from portal import audit, cards, clock, workdays
+from portal import audit, cards, clock, text_rules, workdays
 from portal.catalogue import list_categories
 from portal.errors import NotFound, PermissionDenied, PortalError, ValidationError
 from portal.models import (
@@ -89,7 +89,7 @@ def open_campaign(session: Session, *, actor: Actor, year: int, quarter: int,
                   ) -> SelfcheckCampaign:
     """Open a quarter for the given units (default: every active unit)."""
     _require_office(actor)
-    if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
+    if quarter not in (1, 2, 3, 4) or not text_rules.YEAR_MIN <= year <= text_rules.YEAR_MAX:
         raise ValidationError("error.selfcheck_quarter", field="quarter")
     if session.exec(select(SelfcheckCampaign.id).where(
             SelfcheckCampaign.year == year, SelfcheckCampaign.quarter == quarter)).first():
@@ -282,14 +282,12 @@ def _history(session: Session, row_ids: list[int]) -> dict[int, str]:
 
 def _clean(row: RowInput) -> RowInput:
     for name in ("description", "risk", "measure"):
-        value = (getattr(row, name) or "").strip()
-        if len(value) > TEXT_LIMIT:
-            raise ValidationError("error.selfcheck_text_too_long", field=name,
-                                  row=row.category_number, max=TEXT_LIMIT)
-        setattr(row, name, value)
-    row.person = (row.person or "").strip()
-    if len(row.person) > 40:
-        raise ValidationError("error.selfcheck_person_too_long", row=row.category_number)
+        setattr(row, name, text_rules.clean(getattr(row, name), field=name, max_len=TEXT_LIMIT,
+                                            too_long_key="error.selfcheck_text_too_long",
+                                            row=row.category_number))
+    row.person = text_rules.clean(row.person, field="person", max_len=40, single_line=True,
+                                  too_long_key="error.selfcheck_person_too_long",
+                                  row=row.category_number)
     if row.progress not in PROGRESS:
         row.progress = "open"
     return row
@@ -407,23 +405,23 @@ def return_form(session: Session, *, actor: Actor, form_id: int, comment: str,
                 category_notes: dict[int, str] | None = None) -> SelfcheckForm:
     """Send a submitted form back to the unit with a comment (and notes on single categories);
     it becomes editable again. Notes of an earlier return are replaced."""
-    notes = {int(n): text.strip() for n, text in (category_notes or {}).items() if text.strip()}
-    if not comment.strip() and not notes:
+    comment = text_rules.clean(comment, field="comment", max_len=text_rules.COMMENT)
+    notes = {int(n): text_rules.clean(text, field="comment", max_len=REVIEW_NOTE_LIMIT,
+                                      too_long_key="error.selfcheck_note_too_long", row=n)
+             for n, text in (category_notes or {}).items()}
+    notes = {n: text for n, text in notes.items() if text}
+    if not comment and not notes:
         raise ValidationError("error.selfcheck_comment_required", field="comment")
-    for number, text in notes.items():
-        if len(text) > REVIEW_NOTE_LIMIT:
-            raise ValidationError("error.selfcheck_note_too_long", row=number,
-                                  max=REVIEW_NOTE_LIMIT)
     form = _review(session, actor, form_id)
     for row in session.exec(select(SelfcheckRow).where(SelfcheckRow.form_id == form.id)):
         row.review_note = notes.get(row.category_number, "")
         session.add(row)
-    form.status, form.review_comment = RETURNED, comment.strip()
+    form.status, form.review_comment = RETURNED, comment
     form.reviewed_at, form.reviewed_by_id = clock.now(), actor.user_id
     form.version += 1
     session.add(form)
     audit.record(session, actor=actor, action="selfcheck.return", entity="selfcheck_form",
-                 entity_id=form.id, detail=comment.strip()[:200])
+                 entity_id=form.id, detail=comment[:200])
     campaign = _campaign(session, form.campaign_id)
     hooks.selfcheck_returned(session, form, campaign_name(campaign.year, campaign.quarter))
     session.commit()
@@ -529,11 +527,19 @@ def untrue_answers(session: Session, *, actor: Actor, year: int) -> list[dict]:
         return []
     start, end = date(year, 1, 1), date(year, 12, 31)
     evidence: dict[tuple[int, int], list[str]] = {}
-    for unit_id, number, title in session.exec(
-            select(TypicalCase.unit_id, TypicalCase.category_number, TypicalCase.title)
-            .where(TypicalCase.status == "verified", col(TypicalCase.found_on) >= start,
-                   col(TypicalCase.found_on) <= end)).all():
-        evidence.setdefault((unit_id, number), []).append(f"典型案例：{title}")
+    if actor.has(Role.DISCIPLINE):
+        for unit_id, number, title in session.exec(
+                select(TypicalCase.unit_id, TypicalCase.category_number, TypicalCase.title)
+                .where(TypicalCase.status == "verified", col(TypicalCase.found_on) >= start,
+                       col(TypicalCase.found_on) <= end)).all():
+            evidence.setdefault((unit_id, number), []).append(f"典型案例：{title}")
+    else:  # the office sees counts of cases only, never their titles
+        for unit_id, number, count in session.exec(
+                select(TypicalCase.unit_id, TypicalCase.category_number, func.count())
+                .where(TypicalCase.status == "verified", col(TypicalCase.found_on) >= start,
+                       col(TypicalCase.found_on) <= end)
+                .group_by(TypicalCase.unit_id, TypicalCase.category_number)).all():
+            evidence.setdefault((unit_id, number), []).append(f"已审核典型案例 {count} 件")
     for unit_id, number, tracking_no in session.exec(
             select(Report.unit_id, CategoryRow.number, Report.tracking_no)
             .join(CategoryRow, col(CategoryRow.id) == Report.category_id)

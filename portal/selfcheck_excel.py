@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.page import PageMargins
 
+from portal.exports import put
 from portal.i18n import format_date, format_datetime
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,15 +27,15 @@ def render(view: dict) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
 
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    sheet.cell(1, 1, f"{view['unit']}{view['campaign']}损害营商环境问题自查表").font = Font(
+    put(sheet, 1, 1, f"{view['unit']}{view['campaign']}损害营商环境问题自查表").font = Font(
         size=16, bold=True)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center")
     submitted = format_datetime(view["submitted_at"]) if view["submitted_at"] else "—"
-    sheet.cell(2, 1, f"填报单位：{view['unit']}　状态：{STATUS.get(view['status'], '')}　"
+    put(sheet, 2, 1, f"填报单位：{view['unit']}　状态：{STATUS.get(view['status'], '')}　"
                      f"截止日期：{format_date(view['due_date'])}　提交时间：{submitted}")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADERS))
     for column, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
-        cell = sheet.cell(3, column, title)
+        cell = put(sheet, 3, column, title)
         cell.font, cell.border, cell.alignment = Font(bold=True), border, Alignment(
             horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[cell.column_letter].width = width
@@ -46,7 +47,7 @@ def render(view: dict) -> bytes:
                   format_date(row["deadline"]) if row["deadline"] else "",
                   PROGRESS.get(row["progress"], "") if row["has_problem"] else "", note)
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(4 + offset, column, value)
+            cell = put(sheet, 4 + offset, column, value)
             cell.border, cell.alignment = border, wrap
     sheet.print_title_rows = "3:3"
     sheet.page_setup.orientation = "landscape"

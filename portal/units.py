@@ -3,7 +3,7 @@
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from portal import audit
+from portal import audit, text_rules
 from portal.errors import NotFound, ValidationError
 from portal.models import Unit
 from portal.roles import Actor, Role, require
@@ -26,12 +26,9 @@ def get_unit(session: Session, *, unit_id: int) -> Unit:
 
 
 def _clean_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("error.unit_name_required", field="name")
-    if len(name) > MAX_NAME:
-        raise ValidationError("error.unit_name_too_long", field="name", max=MAX_NAME)
-    return name
+    return text_rules.clean(name, field="name", max_len=MAX_NAME, single_line=True,
+                            required_key="error.unit_name_required",
+                            too_long_key="error.unit_name_too_long")
 
 
 def _ensure_unique(session: Session, name: str, *, except_id: int | None = None) -> None:

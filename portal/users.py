@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, or_, select
 
-from portal import audit, clock, throttle
+from portal import audit, clock, text_rules, throttle
 from portal.errors import NotFound, ValidationError
 from portal.models import Unit, User, UserRole
 from portal.passwords import check_policy, generate_password, hash_password, verify_password
@@ -23,12 +23,9 @@ def clean_username(username: str) -> str:
 
 
 def _clean_display_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("error.display_name_required", field="display_name")
-    if len(name) > 64:
-        raise ValidationError("error.display_name_too_long", field="display_name", max=64)
-    return name
+    return text_rules.clean(name, field="display_name", max_len=64, single_line=True,
+                            required_key="error.display_name_required",
+                            too_long_key="error.display_name_too_long")
 
 
 def _clean_roles(session: Session, roles: list[str] | set[str], unit_id: int | None

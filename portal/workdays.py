@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 from sqlmodel import Session, select
 
-from portal import audit
+from portal import audit, text_rules
 from portal.errors import NotFound, ValidationError
 from portal.models import CalendarOverride, CalendarYear, SlaWindow
 from portal.roles import Actor, Role, require
@@ -127,9 +127,8 @@ def set_override(session: Session, *, actor: Actor, day: date, is_working_day: b
                  note: str) -> CalendarOverride:
     """Enter or change one date's status, e.g. next year's 调休 schedule once published."""
     require(actor, Role.ADMIN)
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE:
-        raise ValidationError("error.calendar_note_too_long", field="note", max=MAX_NOTE)
+    note = text_rules.clean(note, field="note", max_len=MAX_NOTE, single_line=True,
+                            too_long_key="error.calendar_note_too_long")
     before = _is_working(day, session=session)
     row = session.get(CalendarOverride, day) or CalendarOverride(day=day, is_working_day=True)
     row.is_working_day, row.note = is_working_day, note

@@ -14,6 +14,7 @@ from portal.errors import FormInvalid, PermissionDenied, PortalError, ServiceUna
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from portal.roles import Actor
 from portal.settings import get_settings
+from portal.ui.text import message
 
 _log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def actor() -> Actor | None:
 
 
 def show_error(error: PortalError) -> None:
-    st.error(tr(error.key, **error.params))
+    st.error(message(error, lang()))
     if isinstance(error, PermissionDenied):
         record_refusal(error.key)
 
@@ -108,7 +109,7 @@ def record_refusal(what: str) -> None:
 def show_form_errors(invalid: FormInvalid) -> None:
     """Every field's message of a refused form, one under the other."""
     for error in invalid.errors.values():
-        st.error(tr(error.key, **error.params))
+        st.error(message(error, lang()))
 
 
 def language_switch() -> None:

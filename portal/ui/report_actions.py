@@ -9,6 +9,7 @@ from portal.report_types import WITH_UNIT, Status
 from portal.roles import Actor, Role
 from portal.ui import report_view, rules_sections
 from portal.ui.context import audited, db, lang, show_error, tr
+from portal.ui.text import plain, show_field
 from portal.ui.widgets import current_page, flash, pager
 
 PAGE_SIZE = 20
@@ -78,9 +79,9 @@ def detail(prefix: str, actor: Actor, report_id: int) -> None:
     with db() as session:
         linked = cases.cases_for_report(session, actor=actor, report_id=view.id)
     if linked:
-        st.markdown(f"**{tr('case.linked_cases')}**："
-                    + "、".join(f"{c['title']}（{tr('case.status.' + c['status'])}）"
-                               for c in linked))
+        show_field(tr("case.linked_cases"),
+                   "、".join(f"{c['title']}（{tr('case.status.' + c['status'])}）"
+                            for c in linked))
     notices(prefix, actor, view)
     for action in report_flow.allowed_actions(view.status, actor):
         _ACTIONS[action](prefix, actor, view)
@@ -162,7 +163,7 @@ def _attachments(prefix: str, actor: Actor, view: reports.ReportView) -> None:
             return reports.attachment(session, actor=actor, attachment_id=attachment_id).data
 
     for item in view.attachments:  # the bytes are read only when a button is pressed
-        st.download_button(tr("detail.download", name=item["filename"]),
+        st.download_button(tr("detail.download", name=plain(item["filename"])),
                            data=audited(lambda i=item["id"]: load(i),
                                         f"{view.tracking_no}: {item['filename']}"),
                            file_name=item["filename"], mime=item["content_type"],

@@ -8,12 +8,13 @@ and validated before the widgets are drawn.
 import streamlit as st
 
 from portal import catalogue, reports, units
-from portal.attachments import Upload
+from portal.attachments import MAX_MB, Upload
 from portal.errors import FormInvalid, PortalError, ServiceUnavailable, ValidationError
 from portal.report_types import Channel, Kind
 from portal.roles import Actor, Role
-from portal.ui.context import db, tr
+from portal.ui.context import db, lang, tr
 from portal.ui.navigation import action_link
+from portal.ui.text import message
 from portal.ui.widgets import copy_button
 
 FIELDS = ("kind", "title", "description", "unit", "category", "occurred_on", "place",
@@ -61,7 +62,7 @@ def _submit(prefix: str, actor: Actor | None) -> reports.Filed | dict[str, Valid
 
 def _error(errors: dict, name: str) -> None:
     if name in errors:
-        st.markdown(f":red[{tr(errors[name].key, **errors[name].params)}]")
+        st.markdown(f":red[{message(errors[name], lang())}]")
 
 
 def _show_filed(prefix: str, filed: reports.Filed) -> None:
@@ -133,7 +134,8 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
         st.text_input(tr("report.place"), max_chars=100, key=_key(prefix, "place"))
         _error(errors, "place")
     st.file_uploader(tr("report.attachments"), type=["jpg", "jpeg", "png", "pdf"],
-                     accept_multiple_files=True, key=_key(prefix, "attachments"))
+                     accept_multiple_files=True, max_upload_size=MAX_MB,
+                     key=_key(prefix, "attachments"))
     _error(errors, "attachments")
 
     anonymous = st.checkbox(tr("report.anonymous"), key=_key(prefix, "anonymous"))

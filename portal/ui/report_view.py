@@ -5,6 +5,7 @@ import streamlit as st
 from portal.i18n import format_date, format_datetime
 from portal.reports import ReportView
 from portal.ui.context import lang, tr
+from portal.ui.text import plain, show_field, show_text
 
 
 def status_label(code: str) -> str:
@@ -12,7 +13,7 @@ def status_label(code: str) -> str:
 
 
 def summary(view: ReportView) -> None:
-    st.subheader(f"{view.tracking_no}　{view.title}")
+    st.subheader(f"{view.tracking_no}　{plain(view.title)}")
     cols = st.columns(4)
     cols[0].metric(tr("track.status"), status_label(view.status))
     cols[1].metric(tr("queue.col.kind"), tr(f"kind.{view.kind}"))
@@ -33,14 +34,14 @@ def timeline(view: ReportView) -> None:
         line = f"{format_datetime(event.at, lang())}　{event_text(event)}"
         if event.actor:
             line += f"（{event.actor}）"
-        st.markdown(f"- {line}")
+        show_text(f"• {line}")
         if event.note:
-            st.caption(event.note)
+            show_text(f"　　{event.note}")
 
 
 def details(view: ReportView) -> None:
     """The full content for staff, with the filer's identity unless it must stay hidden."""
-    st.write(view.description)
+    show_text(view.description)
     facts = [
         (tr("report.channel"), tr(f"channel.{view.channel}")),
         (tr("queue.col.created"), format_datetime(view.created_at, lang())),
@@ -54,12 +55,12 @@ def details(view: ReportView) -> None:
          else "—"),
     ]
     for label, value in facts:
-        st.markdown(f"**{label}**：{value}")
+        show_field(label, value)
     if view.anonymous:
-        st.markdown(f"**{tr('detail.filer')}**：{tr('detail.anonymous')}")
+        show_field(tr("detail.filer"), tr("detail.anonymous"))
     elif view.identity_hidden:
         st.info(tr("detail.identity_hidden"))
     else:
         who = "，".join(v for v in (view.contact_name, view.contact_mobile, view.company_name,
                                     view.credit_code) if v)
-        st.markdown(f"**{tr('detail.filer')}**：{who}")
+        show_field(tr("detail.filer"), who)
