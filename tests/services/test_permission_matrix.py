@@ -98,7 +98,7 @@ class World:
     def replied(self) -> reports.Filed:
         filed = self.assigned
         report_flow.reply(self.s, actor=self.p["own_unit"], report_id=filed.report_id,
-                          result="已办结")
+                          result="已办结", outcome="resolved")
         return filed
 
     @cached_property
@@ -219,7 +219,8 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
         c.world.s, actor=c.actor, report_id=c.world.assigned.report_id, reason="非本单位职责"),
         row(N, N, N, N, Y, N, N, N, N)),
     "report_flow.reply": (lambda c: report_flow.reply(
-        c.world.s, actor=c.actor, report_id=c.world.assigned.report_id, result="已办结"),
+        c.world.s, actor=c.actor, report_id=c.world.assigned.report_id, result="已办结",
+        outcome="resolved"),
         row(N, N, N, N, Y, N, N, N, N)),
     "report_flow.rate_as_owner": (lambda c: report_flow.rate_as_owner(
         c.world.s, actor=c.actor, report_id=c.world.replied.report_id,

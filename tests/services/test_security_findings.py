@@ -73,7 +73,8 @@ def test_a_unit_never_sees_the_company_user_who_filed_a_confidential_report(sess
 def test_a_unit_never_sees_the_owner_who_rated_the_reply(session, people):
     company = people["company"]
     filed = assigned(session, people, actor=company, confidential=False)
-    report_flow.reply(session, actor=people["fgj"], report_id=filed.report_id, result="已办结")
+    report_flow.reply(session, actor=people["fgj"], report_id=filed.report_id, result="已办结",
+                      outcome="resolved")
     report_flow.rate_as_owner(session, actor=company, report_id=filed.report_id,
                               rating=Rating.UNSATISFIED, comment="仍未解决")
     view = reports.staff_view(session, actor=people["fgj"], report_id=filed.report_id)
