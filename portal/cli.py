@@ -134,6 +134,37 @@ def _quotas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_suggester(_args: argparse.Namespace) -> int:
+    from portal import suggest
+
+    with session_scope(make_engine()) as session:
+        trained = suggest.train(session, actor=None)
+    print(f"分类建议模型已重新训练（第 {trained.model_id} 版）：目录和示例 {trained.examples} 条，"
+          f"已确认分类的反映问题 {trained.confirmed} 件，用时 {trained.seconds:.1f} 秒。")
+    return 0
+
+
+def _classify(_args: argparse.Namespace) -> int:
+    """JSON lines {"id", "text"} on stdin → {"id", "top3"} on stdout, one per line."""
+    from portal import suggest
+
+    failed = 0
+    with session_scope(make_engine()) as session:
+        for number, line in enumerate(sys.stdin, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                top3 = suggest.top_numbers(session, text=str(item["text"]))
+            except (ValueError, KeyError, TypeError, PortalError) as exc:
+                failed += 1
+                print(f"第 {number} 行无法分类（应为含 id 和 text 的 JSON）：{exc}", file=sys.stderr)
+                continue
+            print(json.dumps({"id": item.get("id"), "top3": top3}, ensure_ascii=False),
+                  flush=True)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="营商环境监督平台 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -157,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     esc.add_argument("--today", type=_day, help="按哪一天执行（YYYY-MM-DD，默认今天；今天不是工作日则不执行）")
     esc.add_argument("--dry-run", action="store_true", help="只列出将要发出的通知，不保存")
     esc.set_defaults(func=_escalate)
+    sub.add_parser("train-suggester", help="用已确认分类的反映问题重新训练分类建议模型"
+                   ).set_defaults(func=_train_suggester)
+    sub.add_parser("classify", help="从标准输入读 JSON 行 {id, text}，输出最可能的 3 个问题类别"
+                   ).set_defaults(func=_classify)
     return parser
 
 

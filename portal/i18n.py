@@ -573,6 +573,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.all": ("全部", "All"),
     "common.yes": ("是", "Yes"),
     "common.no": ("否", "No"),
+    # --- triage insight (#16) ---
+    "error.triage_text_required": ("请先填写问题内容。", "Please enter the text first."),
+    "triage.hint_intro": ("根据您填写的内容，问题可能属于以下类别（仅供参考，可点选）：",
+                          "From what you wrote, the problem may belong to one of these "
+                          "categories (a hint; click to choose):"),
+    "triage.suggest_line": ("{number}. {text}（匹配：{words}；{score}%）",
+                            "{number}. {text} (matched: {words}; {score}%)"),
+    "triage.use_category": ("选第 {number} 类", "Choose category {number}"),
+    "triage.suggest_title": ("分类建议", "Suggested categories"),
+    "triage.preselected": ("已按建议预选第 {number} 类，请确认或修改。",
+                           "Category {number} is preselected as suggested: confirm or change it."),
+    "triage.model_title": ("分类建议模型", "Category suggester"),
+    "triage.model_info": ("当前模型 {at} 训练：目录和示例 {examples} 条，已确认分类的反映问题 {confirmed} 件。",
+                          "Current model trained {at}: {examples} catalogue texts and examples, "
+                          "{confirmed} reports with a confirmed category."),
+    "triage.model_untrained": ("尚未用本区已确认的反映问题训练，目前按目录和示例建议。",
+                               "Not yet trained on this district's confirmed reports; "
+                               "suggestions come from the catalogue and examples."),
+    "triage.retrain": ("用已确认分类重新训练", "Retrain on confirmed categories"),
+    "triage.retraining": ("正在训练……", "Training…"),
+    "triage.retrained": ("已重新训练（含已确认分类的反映问题 {confirmed} 件，用时 {seconds} 秒）。",
+                         "Retrained ({confirmed} confirmed reports, {seconds} s)."),
 }
 
 

@@ -350,3 +350,17 @@ class QuotaExemption(SQLModel, table=True):
     reason: str
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: NaiveDatetime = Field(default_factory=now)
+
+
+class StoredSuggester(SQLModel, table=True):
+    """A trained category suggester (arrays in .npz form, no pickle); the newest one is used."""
+
+    __tablename__ = "suggester_models"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trained_at: NaiveDatetime = Field(default_factory=now)
+    trained_by_id: int | None = Field(default=None, foreign_key="users.id")
+    catalogue_year: int
+    examples: int
+    confirmed: int
+    data: bytes

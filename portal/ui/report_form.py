@@ -12,6 +12,7 @@ from portal.attachments import Upload
 from portal.errors import FormInvalid, PortalError, ValidationError
 from portal.report_types import Channel, Kind
 from portal.roles import Actor, Role
+from portal.ui import triage_insight
 from portal.ui.context import db, tr
 
 FIELDS = ("kind", "title", "description", "unit", "category", "occurred_on", "place",
@@ -114,6 +115,7 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
                      format_func=lambda n: tr("report.category_unknown") if n is None
                      else category_labels[n])
         _error(errors, "category")
+        triage_insight.category_hint(prefix, category_key=_key(prefix, "category"))
         st.text_input(tr("report.place"), max_chars=100, key=_key(prefix, "place"))
         _error(errors, "place")
     st.file_uploader(tr("report.attachments"), type=["jpg", "jpeg", "png", "pdf"],

@@ -1,0 +1,49 @@
+"""Category hints on the filing form and in the triage form; the office's retrain button."""
+
+import pytest
+
+from portal import reports
+from portal.db import make_engine, session_scope
+from tests.app.conftest import texts
+from tests.services.test_reports import valid_input
+
+
+@pytest.fixture
+def demo_session(demo_db_url):
+    engine = make_engine(demo_db_url)
+    with session_scope(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def test_a_filer_who_does_not_know_the_category_gets_three_hints_and_can_pick_one(open_page):
+    app = open_page("pages/report.py")
+    assert "问题可能属于以下类别" not in texts(app)
+    app.text_input(key="report_title").input("环评被要求找指定中介")
+    app.text_area(key="report_description").input(
+        "办环评的时候窗口工作人员说必须找他们推荐的中介公司，不然材料过不了。").run()
+    assert not app.exception
+    content = texts(app)
+    assert "问题可能属于以下类别" in content and "匹配：" in content and "中介" in content
+    next(b for b in app.button if b.label == "选第 5 类").click().run()
+    assert app.session_state["report_category"] == 5
+    assert "问题可能属于以下类别" not in texts(app)
+
+
+def test_triage_shows_suggestions_and_preselects_the_first(open_page, demo_session):
+    filed = reports.file_report(demo_session, actor=None, data=valid_input(
+        title="货车在路口被截停罚款", description="运输车辆每次经过乡镇路口都被拦下罚款，不开票据。"))
+    app = open_page("pages/intake.py", "supervisor")
+    app.selectbox(key="intake_pick").set_value(filed.report_id).run()
+    assert not app.exception
+    content = texts(app)
+    assert "分类建议" in content and "11. 违规设卡、截车、罚款的" in content
+    assert "已按建议预选第 11 类" in content
+    assert app.selectbox(key="intake_assign_category").value == 11
+
+
+def test_the_office_retrains_the_suggester_with_a_button(open_page):
+    app = open_page("pages/intake.py", "supervisor")
+    next(b for b in app.button if b.label == "用已确认分类重新训练").click().run()
+    assert not app.exception
+    assert "已重新训练（含已确认分类的反映问题" in texts(app)
