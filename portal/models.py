@@ -153,6 +153,7 @@ class Report(SQLModel, table=True):
     reopen_count: int = 0
     created_at: NaiveDatetime = Field(default_factory=now)
     updated_at: NaiveDatetime = Field(default_factory=now)
+    merged_into_id: int | None = Field(default=None, foreign_key="reports.id")  # 并案: follows it
 
 
 class ReportEvent(SQLModel, table=True):
@@ -364,3 +365,14 @@ class StoredSuggester(SQLModel, table=True):
     examples: int
     confirmed: int
     data: bytes
+
+
+class ReportLink(SQLModel, table=True):
+    """Two reports about related problems (not merged); stored once, lower id first."""
+
+    __tablename__ = "report_links"
+
+    report_id: int = Field(foreign_key="reports.id", primary_key=True)
+    other_id: int = Field(foreign_key="reports.id", primary_key=True)
+    created_at: NaiveDatetime = Field(default_factory=now)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")

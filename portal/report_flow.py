@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal import clock, escalation, workdays
+from portal import clock, duplicates, escalation, workdays
 from portal.errors import PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, Unit
 from portal.report_types import Rating, Status
@@ -67,6 +67,7 @@ def _check(report: Report, action: str, actor: Actor | None, note: str) -> Rule:
             raise PermissionDenied()
         if rule.who == Role.UNIT and report.unit_id != actor.unit_id:
             raise PermissionDenied()
+    duplicates.refuse_if_merged(report, action)
     if report.status not in rule.sources:
         raise ValidationError("error.transition_not_allowed", status=report.status)
     if rule.note_required and not note.strip():
@@ -98,6 +99,8 @@ def _record(session: Session, report: Report, action: str, rule: Rule, actor: Ac
     report.updated_at = now
     session.flush()
     escalation.refresh_due(session, report)
+    duplicates.follow_main(session, report, action=action, actor=actor, note=note,
+                           public=rule.public, note_public=rule.note_public)
     session.commit()
 
 
@@ -184,6 +187,8 @@ def _rate(session: Session, report: Report, actor: Actor | None, rating: str,
         report.reply_due, report.deadline_estimated = workdays.deadline(
             clock.now(), days, session=session, cutoff_hour=get_settings().deadline_cutoff_hour)
         report.reopen_count += 1
+        if report.merged_into_id is not None:
+            duplicates.detach_on_reopen(session, report)
         target = S.REOPENED
     else:
         target = S.CLOSED

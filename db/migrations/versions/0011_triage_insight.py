@@ -1,4 +1,5 @@
-"""Triage insight (#16): the category suggester's trained models, stored as data.
+"""Triage insight (#16): the category suggester's trained models, stored as data; 并案
+(a duplicate points at its main report) and links between related reports.
 
 Revision ID: 0011
 Revises: 0007
@@ -25,7 +26,31 @@ def upgrade() -> None:
         sa.Column("confirmed", sa.Integer, nullable=False),
         sa.Column("data", sa.LargeBinary, nullable=False),
     )
+    with op.batch_alter_table("reports") as batch:
+        batch.add_column(sa.Column("merged_into_id", sa.Integer, nullable=True))
+        batch.create_foreign_key("fk_reports_merged_into", "reports", ["merged_into_id"], ["id"])
+        batch.create_index("ix_reports_merged_into", ["merged_into_id"])
+    # candidates for duplicates: the same company or filer, near in time
+    op.create_index("ix_reports_credit_code_created", "reports", ["credit_code", "created_at"])
+    op.create_index("ix_reports_filer_created", "reports", ["filer_user_id", "created_at"])
+    op.create_table(
+        "report_links",
+        sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), primary_key=True),
+        sa.Column("other_id", sa.Integer, sa.ForeignKey("reports.id"), primary_key=True),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+        sa.CheckConstraint("report_id < other_id", name="ck_report_links_ordered"),
+    )
+    op.create_index("ix_report_links_other", "report_links", ["other_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_links_other", table_name="report_links")
+    op.drop_table("report_links")
+    op.drop_index("ix_reports_filer_created", table_name="reports")
+    op.drop_index("ix_reports_credit_code_created", table_name="reports")
+    with op.batch_alter_table("reports") as batch:
+        batch.drop_index("ix_reports_merged_into")
+        batch.drop_constraint("fk_reports_merged_into", type_="foreignkey")
+        batch.drop_column("merged_into_id")
     op.drop_table("suggester_models")
