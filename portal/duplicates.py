@@ -293,6 +293,17 @@ def unlink(session: Session, *, actor: Actor, report_id: int, other_id: int) -> 
     session.commit()
 
 
+def merged_into(session: Session, *, actor: Actor, report_id: int) -> dict | None:
+    """The main report this one follows, for anyone who may read the report."""
+    from portal.reports import readable
+
+    report = readable(session, actor=actor, report_id=report_id)
+    if report.merged_into_id is None:
+        return None
+    main = _load(session, report.merged_into_id)
+    return {"id": main.id, "tracking_no": main.tracking_no, "title": main.title}
+
+
 def group(session: Session, *, actor: Actor, report_id: int) -> dict:
     """The report's main (if merged), its merged duplicates and its related reports."""
     if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE):

@@ -79,9 +79,12 @@ def detail(prefix: str, actor: Actor, report_id: int) -> None:
         st.markdown(f"**{tr('case.linked_cases')}**："
                     + "、".join(f"{c['title']}（{tr('case.status.' + c['status'])}）"
                                for c in linked))
+    merged = triage_insight.merged_notice(actor, view)
+    triage_insight.duplicates_panel(prefix, actor, view, merged=merged)
     notices(prefix, actor, view)
     for action in report_flow.allowed_actions(view.status, actor):
-        _ACTIONS[action](prefix, actor, view)
+        if not merged or action == "note":  # a merged report moves with its main report
+            _ACTIONS[action](prefix, actor, view)
 
 
 def notice_table(rows: list[dict]) -> None:

@@ -78,6 +78,8 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
             for name in FIELDS:  # start the next report from an empty form
                 st.session_state.pop(_key(prefix, name), None)
             _show_filed(prefix, outcome)
+            if office_entry and actor is not None:
+                triage_insight.similar_after_filing(actor, outcome.report_id)
             if actor is not None and actor.has(Role.COMPANY) and not office_entry:
                 st.info(tr("report.linked_to_account"))
             return

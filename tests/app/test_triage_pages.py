@@ -47,3 +47,23 @@ def test_the_office_retrains_the_suggester_with_a_button(open_page):
     next(b for b in app.button if b.label == "用已确认分类重新训练").click().run()
     assert not app.exception
     assert "已重新训练（含已确认分类的反映问题" in texts(app)
+
+
+def test_triage_lists_a_similar_report_merges_and_unmerges(open_page, demo_session):
+    first = reports.file_report(demo_session, actor=None, data=valid_input(
+        title="燃气报装拖了三个月", description="新厂房燃气报装申请三个月没有任何进展，多次催问都说在排队。"))
+    again = reports.file_report(demo_session, actor=None, data=valid_input(
+        title="燃气报装三个月没进展", description="厂房燃气报装申请提交三个月了仍没有进展，催问多次都说在排队等候。"))
+    app = open_page("pages/intake.py", "supervisor")
+    app.selectbox(key="intake_pick").set_value(again.report_id).run()
+    assert "疑似重复或相关的件" in texts(app) and first.tracking_no in texts(app)
+    app.selectbox(key="intake_similar_pick").set_value(first.report_id).run()
+    next(b for b in app.button if b.label.startswith("并案")).click().run()
+    assert not app.exception
+    assert f"本件已与 {first.tracking_no}" in texts(app)
+    assert "受理并分办" not in texts(app)  # a merged report has no actions of its own
+    app.text_input(key="intake_unmerge_reason").input("不是同一厂房")
+    next(b for b in app.button if b.label == "解除并案").click().run()
+    assert not app.exception
+    assert f"本件已与 {first.tracking_no}" not in texts(app)
+    assert "受理并分办" in texts(app)
