@@ -154,6 +154,8 @@ class Report(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=now)
     updated_at: NaiveDatetime = Field(default_factory=now)
     merged_into_id: int | None = Field(default=None, foreign_key="reports.id")  # 并案: follows it
+    external_no: str | None = Field(default=None, max_length=40)  # 12345 工单编号
+    original_due: date | None = None  # the 12345 platform's deadline of an imported 工单
 
 
 class ReportEvent(SQLModel, table=True):
@@ -376,3 +378,14 @@ class ReportLink(SQLModel, table=True):
     other_id: int = Field(foreign_key="reports.id", primary_key=True)
     created_at: NaiveDatetime = Field(default_factory=now)
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class ImportMapping(SQLModel, table=True):
+    """How one source's spreadsheet columns map to report fields (JSON: field → header)."""
+
+    __tablename__ = "import_mappings"
+
+    source: str = Field(primary_key=True, max_length=40)
+    mapping: str
+    updated_at: NaiveDatetime = Field(default_factory=now)
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id")

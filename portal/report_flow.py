@@ -123,6 +123,8 @@ def assign(session: Session, *, actor: Actor, report_id: int, unit_id: int,
     report.unit_id = unit.id
     report.respond_due, respond_estimated = _due(session, "respond")
     report.reply_due, reply_estimated = _due(session, "reply")
+    if report.original_due is not None:  # a 12345 工单 keeps the hotline's deadline
+        report.reply_due, reply_estimated = report.original_due, False
     report.deadline_estimated = respond_estimated or reply_estimated
     report.responded_at = report.replied_at = None
     _record(session, report, "assign", rule, actor, note, S.ASSIGNED)

@@ -93,7 +93,8 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
     category_labels = {e.number: f"【{e.area}】{e.number}. {e.text}" for e in entries}
 
     if office_entry:
-        st.selectbox(tr("report.channel"), [c.value for c in Channel if c != Channel.WEB],
+        st.selectbox(tr("report.channel"), [c.value for c in Channel
+                                              if c not in (Channel.WEB, Channel.HOTLINE_ORDER)],
                      format_func=lambda c: tr(f"channel.{c}"), key=_key(prefix, "channel"))
     st.radio(tr("report.kind"), [k.value for k in Kind], format_func=lambda k: tr(f"kind.{k}"),
              horizontal=True, key=_key(prefix, "kind"), index=None)

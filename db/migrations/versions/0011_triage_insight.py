@@ -1,5 +1,7 @@
 """Triage insight (#16): the category suggester's trained models, stored as data; 并案
-(a duplicate points at its main report) and links between related reports.
+(a duplicate points at its main report) and links between related reports; 12345 工单
+numbers (unique per channel, so re-imports are idempotent), original deadlines and the saved
+column mappings per source.
 
 Revision ID: 0011
 Revises: 0007
@@ -30,6 +32,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("merged_into_id", sa.Integer, nullable=True))
         batch.create_foreign_key("fk_reports_merged_into", "reports", ["merged_into_id"], ["id"])
         batch.create_index("ix_reports_merged_into", ["merged_into_id"])
+        batch.add_column(sa.Column("external_no", sa.String(40), nullable=True))
+        batch.add_column(sa.Column("original_due", sa.Date, nullable=True))
+        batch.create_index("ux_reports_channel_external_no", ["channel", "external_no"],
+                           unique=True)
     # candidates for duplicates: the same company or filer, near in time
     op.create_index("ix_reports_credit_code_created", "reports", ["credit_code", "created_at"])
     op.create_index("ix_reports_filer_created", "reports", ["filer_user_id", "created_at"])
@@ -42,14 +48,25 @@ def upgrade() -> None:
         sa.CheckConstraint("report_id < other_id", name="ck_report_links_ordered"),
     )
     op.create_index("ix_report_links_other", "report_links", ["other_id"])
+    op.create_table(
+        "import_mappings",
+        sa.Column("source", sa.String(40), primary_key=True),
+        sa.Column("mapping", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Column("updated_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("import_mappings")
     op.drop_index("ix_report_links_other", table_name="report_links")
     op.drop_table("report_links")
     op.drop_index("ix_reports_filer_created", table_name="reports")
     op.drop_index("ix_reports_credit_code_created", table_name="reports")
     with op.batch_alter_table("reports") as batch:
+        batch.drop_index("ux_reports_channel_external_no")
+        batch.drop_column("original_due")
+        batch.drop_column("external_no")
         batch.drop_index("ix_reports_merged_into")
         batch.drop_constraint("fk_reports_merged_into", type_="foreignkey")
         batch.drop_column("merged_into_id")
