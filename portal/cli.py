@@ -165,6 +165,34 @@ def _classify(_args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _import_12345(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from portal import hotline_import
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"找不到文件：{path}", file=sys.stderr)
+        return 1
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r已处理 {done} / {total} 行", end="", file=sys.stderr, flush=True)
+
+    with session_scope(make_engine()) as session:
+        checked, outcome = hotline_import.import_file(
+            session, actor=None, filename=path.name, data=path.read_bytes(), source=args.source,
+            progress=progress)
+    print(file=sys.stderr)
+    print(f"导入完成：新增 {outcome.imported} 件，跳过已导入 {outcome.skipped} 件。")
+    bad = {r.number: r for r in checked if r.errors}
+    for batch in outcome.refused_batches:
+        print(f"第 {batch['first_row']}–{batch['last_row']} 行这一批未导入：", file=sys.stderr)
+        for number in batch["bad_rows"]:
+            reasons = "；".join(t(k, **p) for k, p in bad[number].errors)
+            print(f"  第 {number} 行：{reasons}", file=sys.stderr)
+    return 1 if outcome.refused_batches else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="营商环境监督平台 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -192,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
                    ).set_defaults(func=_train_suggester)
     sub.add_parser("classify", help="从标准输入读 JSON 行 {id, text}，输出最可能的 3 个问题类别"
                    ).set_defaults(func=_classify)
+    hotline = sub.add_parser("import-12345", help="导入 12345 平台导出的工单（.xlsx / .csv）")
+    hotline.add_argument("file", help="工单文件")
+    hotline.add_argument("--source", default="12345", help="数据来源（使用其保存的列对应关系）")
+    hotline.set_defaults(func=_import_12345)
     return parser
 
 

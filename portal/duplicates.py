@@ -72,8 +72,10 @@ def _shared(report: Report) -> list:
 def _candidates(session: Session, report: Report, days: int) -> list[Report]:
     since = report.created_at - timedelta(days=days)
     query = select(Report).where(
-        Report.id != report.id, col(Report.created_at) >= since,
+        col(Report.created_at) >= since,
         col(Report.created_at) <= report.created_at, COUNTED)
+    if report.id is not None:
+        query = query.where(Report.id != report.id)
     shared = _shared(report)
     if shared:
         query = query.where(or_(*shared))
@@ -119,7 +121,16 @@ def similar_reports(session: Session, *, actor: Actor, report_id: int, days: int
                     limit: int = 5, min_score: float = MIN_SCORE) -> list[Similar]:
     """Earlier reports that look like the same problem, best first, with a score."""
     _office(actor)
-    report = _load(session, report_id)
+    return similar_to(session, actor=actor, report=_load(session, report_id), days=days,
+                      limit=limit, min_score=min_score)
+
+
+def similar_to(session: Session, *, actor: Actor | None, report: Report,
+               days: int = WINDOW_DAYS, limit: int = 5,
+               min_score: float = MIN_SCORE) -> list[Similar]:
+    """The same for a report not saved yet (a row being imported); `actor` None: the CLI."""
+    if actor is not None:
+        _office(actor)
     candidates = _candidates(session, report, days)
     scores = text_similarity(f"{report.title}。{report.description}",
                              [f"{c.title}。{c.description}" for c in candidates])

@@ -276,6 +276,28 @@ def _known(session: Session, numbers: list[str]) -> set[str]:
         Report.channel == Channel.HOTLINE_ORDER, col(Report.external_no).in_(numbers))).all())
 
 
+def preview_hints(session: Session, *, actor: Actor, rows: list[Row]) -> dict[int, dict]:
+    """For the rows shown in the preview: the suggested category and a possible duplicate."""
+    from portal import duplicates, suggest
+
+    require(actor, Role.SUPERVISOR)
+    hints = {}
+    for row in rows:
+        v = row.values
+        if row.errors or not v.get("received_at"):
+            continue
+        probe = Report(title=v["title"], description=v["description"],
+                       created_at=v["received_at"], contact_mobile=v["mobile"],
+                       company_name=v["company"], credit_code=v["credit_code"],
+                       concerned_unit_id=v["unit_id"])
+        similar = duplicates.similar_to(session, actor=actor, report=probe, limit=1)
+        hints[row.number] = {
+            "category": suggest.top_numbers(session, text=suggest.report_text(
+                v["title"], v["description"]), k=1)[0],
+            "similar": similar[0].tracking_no if similar else None}
+    return hints
+
+
 # ---- importing ---------------------------------------------------------------------------
 
 def _reserve(session: Session, name: str, count: int) -> int:

@@ -39,3 +39,20 @@ def test_classify_reports_a_bad_line_and_goes_on(database, capsys, monkeypatch):
 def test_train_suggester_stores_a_model(database, capsys):
     assert main(["train-suggester"]) == 0
     assert "第 1 版" in capsys.readouterr().out
+
+
+def test_import_12345_is_idempotent_and_names_bad_rows(database, capsys, tmp_path):
+    from tests.services.test_hotline_import import order, workbook
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook([order(1), order(2)]))
+    assert main(["import-12345", str(good)]) == 0
+    assert "新增 2 件" in capsys.readouterr().out
+    assert main(["import-12345", str(good)]) == 0
+    assert "新增 0 件，跳过已导入 2 件" in capsys.readouterr().out
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook([order(3), order(4, 诉求内容="")]))
+    assert main(["import-12345", str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert "新增 0 件" in captured.out
+    assert "第 2–3 行这一批未导入" in captured.err and "第 3 行：诉求内容缺失" in captured.err

@@ -44,6 +44,8 @@ PAGES = (
              frozenset({Role.SUPERVISOR, Role.DISCIPLINE})),
     PageSpec("pages/intake_entry.py", "page.intake_entry", ":material/call:", "nav.reports",
              frozenset({Role.SUPERVISOR})),
+    PageSpec("pages/import_12345.py", "page.import_12345", ":material/upload_file:",
+             "nav.reports", frozenset({Role.SUPERVISOR})),
     PageSpec("pages/transfers.py", "page.transfers", ":material/gavel:", "nav.reports",
              frozenset({Role.DISCIPLINE})),
     PageSpec("pages/unit_reports.py", "page.unit_reports", ":material/assignment:",

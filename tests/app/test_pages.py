@@ -9,7 +9,7 @@ PROTECTED = ["pages/home.py", "pages/account.py", "pages/admin_users.py", "pages
              "pages/intake.py", "pages/intake_entry.py", "pages/unit_reports.py",
              "pages/my_reports.py", "pages/transfers.py", "pages/selfcheck.py",
              "pages/selfcheck_review.py", "pages/cases.py", "pages/quota_dashboard.py",
-             "pages/admin_quotas.py"]
+             "pages/admin_quotas.py", "pages/import_12345.py"]
 ADMIN_ONLY = ["pages/admin_users.py", "pages/admin_units.py", "pages/admin_catalogue.py",
               "pages/admin_calendar.py", "pages/admin_audit.py", "pages/admin_quotas.py"]
 ROLE_ONLY = {"pages/intake.py": ["unit_fgj", "company", "admin"],
@@ -20,7 +20,8 @@ ROLE_ONLY = {"pages/intake.py": ["unit_fgj", "company", "admin"],
              "pages/selfcheck.py": ["supervisor", "discipline", "company", "admin"],
              "pages/selfcheck_review.py": ["unit_fgj", "company", "admin"],
              "pages/cases.py": ["supervisor", "company", "admin"],
-             "pages/quota_dashboard.py": ["unit_fgj", "company", "admin"]}
+             "pages/quota_dashboard.py": ["unit_fgj", "company", "admin"],
+             "pages/import_12345.py": ["discipline", "unit_fgj", "company", "admin"]}
 NON_ADMINS = ["supervisor", "discipline", "unit_fgj", "company"]
 
 

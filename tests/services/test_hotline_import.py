@@ -155,3 +155,18 @@ def test_only_the_office_imports(session):
     with pytest.raises(PermissionDenied):
         hotline_import.import_file(session, actor=make_user(session, Role.UNIT),
                                    filename="g.xlsx", data=workbook([order(1)]))
+
+
+def test_the_preview_suggests_a_category_and_flags_an_earlier_look_alike(session):
+    boss = make_user(session, Role.SUPERVISOR)
+    hotline_import.import_file(session, actor=boss, filename="h.xlsx", data=workbook([order(1)]))
+    again = order(2, 诉求内容="反映某小区门前道路施工占道第1处，影响企业车辆进出，希望尽快恢复正常通行。")
+    fresh = order(3, 联系电话="13700001234",
+                  诉求内容="执法人员到店里检查后要我们请吃饭，还要了两条烟，不给就说下次再来查。")
+    header, data = hotline_import.read_table("i.xlsx", workbook([again, fresh]))
+    checked = hotline_import.check_rows(session, header=header, rows=data,
+                                        mapping=hotline_import.guess_mapping(header))
+    hints = hotline_import.preview_hints(session, actor=boss, rows=checked)
+    first = session.exec(select(Report).where(Report.external_no == "GD20261100001")).one()
+    assert hints[2]["similar"] == first.tracking_no
+    assert hints[3]["similar"] is None and hints[3]["category"] == 25
