@@ -389,3 +389,25 @@ class ImportMapping(SQLModel, table=True):
     mapping: str
     updated_at: NaiveDatetime = Field(default_factory=now)
     updated_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class KnowledgeEntry(SQLModel, table=True):
+    """A 知识库 entry: a question, its answer and policy basis; suggested only once approved."""
+
+    __tablename__ = "kb_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = Field(max_length=500)
+    answer: str
+    policy_basis: str = ""
+    unit_id: int | None = Field(default=None, foreign_key="units.id")
+    category_number: int | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    status: str = Field(max_length=16)  # pending, approved, rejected
+    source_report_id: int | None = Field(default=None, foreign_key="reports.id")
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: NaiveDatetime = Field(default_factory=now)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    reviewed_at: NaiveDatetime | None = None
+    review_note: str = ""

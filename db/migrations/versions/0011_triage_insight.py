@@ -1,7 +1,7 @@
 """Triage insight (#16): the category suggester's trained models, stored as data; 并案
 (a duplicate points at its main report) and links between related reports; 12345 工单
 numbers (unique per channel, so re-imports are idempotent), original deadlines and the saved
-column mappings per source.
+column mappings per source; the 知识库 entries.
 
 Revision ID: 0011
 Revises: 0007
@@ -56,8 +56,30 @@ def upgrade() -> None:
         sa.Column("updated_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
     )
 
+    op.create_table(
+        "kb_entries",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("question", sa.String(500), nullable=False),
+        sa.Column("answer", sa.Text, nullable=False),
+        sa.Column("policy_basis", sa.Text, nullable=False, server_default=""),
+        sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), nullable=True),
+        sa.Column("category_number", sa.Integer, nullable=True),
+        sa.Column("valid_from", sa.Date, nullable=True),
+        sa.Column("valid_until", sa.Date, nullable=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("source_report_id", sa.Integer, sa.ForeignKey("reports.id"), nullable=True),
+        sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("reviewed_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+        sa.Column("reviewed_at", sa.DateTime, nullable=True),
+        sa.Column("review_note", sa.Text, nullable=False, server_default=""),
+    )
+    op.create_index("ix_kb_status_unit", "kb_entries", ["status", "unit_id", "id"])
+    op.create_index("ix_kb_status_category", "kb_entries", ["status", "category_number", "id"])
+
 
 def downgrade() -> None:
+    op.drop_table("kb_entries")
     op.drop_table("import_mappings")
     op.drop_index("ix_report_links_other", table_name="report_links")
     op.drop_table("report_links")
