@@ -7,7 +7,7 @@ from portal.errors import PortalError
 from portal.i18n import format_date, format_datetime
 from portal.report_types import WITH_UNIT, Status
 from portal.roles import Actor, Role
-from portal.ui import report_view, triage_insight
+from portal.ui import knowledge_ui, report_view, triage_insight
 from portal.ui.context import db, lang, show_error, tr
 from portal.ui.widgets import current_page, flash, pager
 
@@ -82,9 +82,13 @@ def detail(prefix: str, actor: Actor, report_id: int) -> None:
     merged = triage_insight.merged_notice(actor, view)
     triage_insight.duplicates_panel(prefix, actor, view, merged=merged)
     notices(prefix, actor, view)
-    for action in report_flow.allowed_actions(view.status, actor):
+    allowed = report_flow.allowed_actions(view.status, actor)
+    if "reply" in allowed and not merged:
+        knowledge_ui.reply_hints(actor, view)
+    for action in allowed:
         if not merged or action == "note":  # a merged report moves with its main report
             _ACTIONS[action](prefix, actor, view)
+    knowledge_ui.propose_form(prefix, actor, view)
 
 
 def notice_table(rows: list[dict]) -> None:
