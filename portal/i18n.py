@@ -750,6 +750,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kb.imported": ("已导入 {n} 条。", "{n} entries imported."),
     "kb.faq_intro": ("以下为各单位经审核的常见问题答复，仅供参考；具体以现行政策为准。",
                      "Approved answers of the units to common questions, for reference."),
+    "forecast.title": ("指标预测", "Quota forecast"),
+    "forecast.intro": ("按今年前 {days} 天已审核案例的进度推算到各考核节点（已过的节点为实际数）。",
+                       "Verified cases projected to each checkpoint at the pace of the first "
+                       "{days} days of the year (past checkpoints show the count)."),
+    "forecast.will_miss": ("照目前进度，以下单位将达不到下一个考核节点：{units}",
+                           "At the present pace these units will miss their next checkpoint: "
+                           "{units}"),
+    "forecast.miss_item": ("{unit}（{date}，预计 {projected} 件，需 {required} 件）",
+                           "{unit} ({date}: {projected} projected, {required} needed)"),
+    "forecast.all_on_track": ("照目前进度，各单位都能达到下一个考核节点。",
+                              "At the present pace every unit meets its next checkpoint."),
+    "forecast.counted": ("实际", "counted"),
+    "forecast.projected": ("预计", "projected"),
+    "forecast.sanctioned": ("处分", "sanctioned"),
+    "forecast.ok": ("可达标", "on track"),
+    "forecast.short": ("将不达标", "short"),
 }
 
 

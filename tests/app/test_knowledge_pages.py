@@ -48,3 +48,4 @@ def test_a_unit_sees_similar_answers_replies_and_proposes_an_entry(open_page, de
     assert not office.exception
     assert "操作已完成。" in texts(office)
     assert "建设工程规划许可证多久能办好？" not in "\n".join(t.value for t in office.text)
+

@@ -67,3 +67,11 @@ def test_triage_lists_a_similar_report_merges_and_unmerges(open_page, demo_sessi
     assert not app.exception
     assert f"本件已与 {first.tracking_no}" not in texts(app)
     assert "受理并分办" in texts(app)
+
+
+def test_the_discipline_dashboard_shows_the_quota_forecast(open_page):
+    app = open_page("pages/quota_dashboard.py", "discipline")
+    assert not app.exception
+    content = texts(app)
+    assert "指标预测" in content
+    assert "照目前进度" in content
