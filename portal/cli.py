@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 
-from portal import catalogue, clock, demo, escalation, migrate, users, workdays
+from portal import catalogue, clock, demo, demo_triage, escalation, migrate, users, workdays
 from portal.db import make_engine, session_scope
 from portal.errors import PortalError
 from portal.i18n import t
@@ -59,6 +59,7 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         report_count = demo.seed_demo_reports(session)
         campaigns = demo.seed_demo_selfchecks(session)
         case_count = demo.seed_demo_cases(session)
+        entry_count = demo_triage.seed_demo_triage(session)
     print("演示账号（仅供演示，切勿用于生产环境）：")
     print(f"{'用户名':<12}{'密码':<22}{'角色':<12}姓名")
     for account, created in results:
@@ -71,6 +72,8 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         print("已载入 2026年第三、四季度自查演示数据。")
     if case_count:
         print(f"已载入 {case_count} 件已审核典型案例和 1 项指标豁免。")
+    if entry_count:
+        print(f"已载入 {entry_count} 条知识库条目、1 件疑似重复的反映问题和 12345 工单列对应关系。")
     return 0
 
 

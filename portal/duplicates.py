@@ -61,11 +61,11 @@ def _shared(report: Report) -> list:
                           (Report.company_name, report.company_name),
                           (Report.contact_mobile, report.contact_mobile),
                           (Report.filer_user_id, report.filer_user_id),
-                          (Report.concerned_unit_id, report.concerned_unit_id),
-                          (Report.unit_id, report.unit_id),
                           (Report.category_id, report.category_id)):
         if value is not None and value != "":
             conditions.append(col(column) == value)
+    for unit in {report.concerned_unit_id, report.unit_id} - {None}:  # either side names the unit
+        conditions += [col(Report.unit_id) == unit, col(Report.concerned_unit_id) == unit]
     return conditions
 
 
