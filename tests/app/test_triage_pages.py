@@ -75,3 +75,19 @@ def test_the_discipline_dashboard_shows_the_quota_forecast(open_page):
     content = texts(app)
     assert "指标预测" in content
     assert "照目前进度" in content
+
+
+def test_an_office_entry_lists_earlier_look_alikes_right_after_filing(open_page, demo_session):
+    earlier = reports.file_report(demo_session, actor=None, data=valid_input(
+        title="供水管网改造拖了半年", description="园区供水管网改造从五月拖到现在，企业用水一直不稳定。"))
+    app = open_page("pages/intake_entry.py", "supervisor")
+    app.selectbox(key="entry_channel").set_value("phone")
+    app.radio(key="entry_kind").set_value("complaint")
+    app.text_input(key="entry_title").input("园区供水管网改造半年没完工")
+    app.text_area(key="entry_description").input("园区供水管网改造从五月拖到现在还没完工，企业用水不稳定。")
+    app.text_input(key="entry_contact_name").input("赵强")
+    app.text_input(key="entry_contact_mobile").input("13912345678")
+    next(b for b in app.button if b.label == "提交").click().run()
+    assert not app.exception
+    assert "提交成功" in texts(app)
+    assert "疑似重复或相关的件" in texts(app) and earlier.tracking_no in texts(app)
