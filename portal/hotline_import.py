@@ -207,8 +207,7 @@ def check_row(number: int, raw: dict, units: dict[str, int], now: datetime) -> R
         except ValueError:
             error("error.import_bad_time", field=FIELD_LABELS[name], value=get.get(name, ""))
             values[name] = None
-    if values.get("received_at") is None and not any(k == "error.import_bad_time"
-                                                     for k, _ in row.errors):
+    if not get.get("received_at"):
         error("error.import_received_required")
     elif values.get("received_at") and values["received_at"] > now:
         error("error.import_received_future")

@@ -170,3 +170,12 @@ def test_the_preview_suggests_a_category_and_flags_an_earlier_look_alike(session
     first = session.exec(select(Report).where(Report.external_no == "GD20261100001")).one()
     assert hints[2]["similar"] == first.tracking_no
     assert hints[3]["similar"] is None and hints[3]["category"] == 25
+
+
+def test_a_missing_received_time_is_named_even_when_the_deadline_is_bad(session):
+    header, data = hotline_import.read_table("j.xlsx", workbook([order(1, 受理时间=None,
+                                                                       办结时限="下周")]))
+    checked = hotline_import.check_rows(session, header=header, rows=data,
+                                        mapping=hotline_import.guess_mapping(header))
+    assert [k for k, _ in checked[0].errors] == ["error.import_bad_time",
+                                                 "error.import_received_required"]
