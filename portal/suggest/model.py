@@ -19,6 +19,7 @@ FORMAT = 1
 CHAR_NGRAMS = (1, 3)
 MAX_WORDS, MAX_CHAR_NGRAMS = 30_000, 50_000  # bound the stored model (32 × features floats)
 REGULARISATION = 20.0
+FILLER = "的了是"  # pieces with these say nothing to the reader about why
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class SuggesterModel:
                 name = str(names[part.indices[j]])
                 if weights[j] <= 0 or len(found) >= limit:
                     break
-                if len(name) >= min_len and not any(name in f or f in name for f in found):
+                if (len(name) >= min_len and not any(c in name for c in FILLER)
+                        and not any(name in f or f in name for f in found)):
                     found.append(name)
         return found
 
