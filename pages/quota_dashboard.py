@@ -8,6 +8,7 @@ from portal import cases, catalogue, clock, exports, quotas, selfcheck
 from portal.errors import PortalError
 from portal.i18n import format_date
 from portal.roles import Role
+from portal.ui import quota_forecast_ui
 from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.guard import require_login
 from portal.ui.navigation import PAGES, link
@@ -44,6 +45,8 @@ for row in rows:
                   tr("quota.col.sanctioned"): row["sanctioned"], **marks,
                   tr("quota.col.days_left"): min(upcoming) if upcoming else 0})
 st.dataframe(table, hide_index=True, use_container_width=True)
+
+quota_forecast_ui.render(me, year=int(year), on=on)
 
 st.subheader(tr("quota.chart"))
 points = pd.DataFrame([{"unit": r["unit"], "checkpoint": c["date"], "cases": c["cases"],

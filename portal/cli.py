@@ -13,6 +13,7 @@ from portal import (
     clock,
     demo,
     demo_history,
+    demo_triage,
     escalation,
     migrate,
     text_rules,
@@ -72,6 +73,7 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         report_count += demo_history.seed_demo_history(session)
         campaigns = demo.seed_demo_selfchecks(session)
         case_count = demo.seed_demo_cases(session)
+        entry_count = demo_triage.seed_demo_triage(session)
     print("演示账号（仅供演示，切勿用于生产环境）：")
     print(f"{'用户名':<12}{'密码':<22}{'角色':<12}姓名")
     for account, created in results:
@@ -84,6 +86,8 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         print("已载入 2026年第三、四季度自查演示数据。")
     if case_count:
         print(f"已载入 {case_count} 件已审核典型案例和 1 项指标豁免。")
+    if entry_count:
+        print(f"已载入 {entry_count} 条知识库条目、1 件疑似重复的反映问题和 12345 工单列对应关系。")
     return 0
 
 
@@ -250,6 +254,63 @@ def _audit_verify(_args: argparse.Namespace) -> int:
     print(f"操作日志哈希链在{where}处断开（{result.reason}）：{why}。此前 {result.count} 条完好。",
           file=sys.stderr)
     return 1
+def _train_suggester(_args: argparse.Namespace) -> int:
+    from portal import suggest
+
+    with session_scope(make_engine()) as session:
+        trained = suggest.train(session, actor=None)
+    print(f"分类建议模型已重新训练（第 {trained.model_id} 版）：目录和示例 {trained.examples} 条，"
+          f"已确认分类的反映问题 {trained.confirmed} 件，用时 {trained.seconds:.1f} 秒。")
+    return 0
+
+
+def _classify(_args: argparse.Namespace) -> int:
+    """JSON lines {"id", "text"} on stdin → {"id", "top3"} on stdout, one per line."""
+    from portal import suggest
+
+    failed = 0
+    with session_scope(make_engine()) as session:
+        for number, line in enumerate(sys.stdin, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                top3 = suggest.top_numbers(session, text=str(item["text"]))
+            except (ValueError, KeyError, TypeError, PortalError) as exc:
+                failed += 1
+                print(f"第 {number} 行无法分类（应为含 id 和 text 的 JSON）：{exc}", file=sys.stderr)
+                continue
+            print(json.dumps({"id": item.get("id"), "top3": top3}, ensure_ascii=False),
+                  flush=True)
+    return 1 if failed else 0
+
+
+def _import_12345(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from portal import hotline_import
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"找不到文件：{path}", file=sys.stderr)
+        return 1
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r已处理 {done} / {total} 行", end="", file=sys.stderr, flush=True)
+
+    with session_scope(make_engine()) as session:
+        checked, outcome = hotline_import.import_file(
+            session, actor=None, filename=path.name, data=path.read_bytes(), source=args.source,
+            progress=progress)
+    print(file=sys.stderr)
+    print(f"导入完成：新增 {outcome.imported} 件，跳过已导入 {outcome.skipped} 件。")
+    bad = {r.number: r for r in checked if r.errors}
+    for batch in outcome.refused_batches:
+        print(f"第 {batch['first_row']}–{batch['last_row']} 行这一批未导入：", file=sys.stderr)
+        for number in batch["bad_rows"]:
+            reasons = "；".join(t(k, **p) for k, p in bad[number].errors)
+            print(f"  第 {number} 行：{reasons}", file=sys.stderr)
+    return 1 if outcome.refused_batches else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -298,6 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
     aud = sub.add_parser("audit", help="操作日志")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     aud_sub.add_parser("verify", help="校验操作日志哈希链").set_defaults(func=_audit_verify)
+    sub.add_parser("train-suggester", help="用已确认分类的反映问题重新训练分类建议模型"
+                   ).set_defaults(func=_train_suggester)
+    sub.add_parser("classify", help="从标准输入读 JSON 行 {id, text}，输出最可能的 3 个问题类别"
+                   ).set_defaults(func=_classify)
+    hotline = sub.add_parser("import-12345", help="导入 12345 平台导出的工单（.xlsx / .csv）")
+    hotline.add_argument("file", help="工单文件")
+    hotline.add_argument("--source", default="12345", help="数据来源（使用其保存的列对应关系）")
+    hotline.set_defaults(func=_import_12345)
     return parser
 
 

@@ -184,6 +184,9 @@ class Report(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=now)
     updated_at: NaiveDatetime = Field(default_factory=now)
     sms_opt_in: bool = False  # the filer asked for SMS on acceptance, reply and rejection
+    merged_into_id: int | None = Field(default=None, foreign_key="reports.id")  # 并案: follows it
+    external_no: str | None = Field(default=None, max_length=40)  # 12345 工单编号
+    original_due: date | None = None  # the 12345 platform's deadline of an imported 工单
 
 
 class ReportEvent(SQLModel, table=True):
@@ -444,3 +447,61 @@ class QuotaExemption(SQLModel, table=True):
     revoked_at: NaiveDatetime | None = None
     revoked_by_id: int | None = None
     revoke_reason: str = ""
+
+
+class StoredSuggester(SQLModel, table=True):
+    """A trained category suggester (arrays in .npz form, no pickle); the newest one is used."""
+
+    __tablename__ = "suggester_models"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trained_at: NaiveDatetime = Field(default_factory=now)
+    trained_by_id: int | None = Field(default=None, foreign_key="users.id")
+    catalogue_year: int
+    examples: int
+    confirmed: int
+    data: bytes
+
+
+class ReportLink(SQLModel, table=True):
+    """Two reports about related problems (not merged); stored once, lower id first."""
+
+    __tablename__ = "report_links"
+
+    report_id: int = Field(foreign_key="reports.id", primary_key=True)
+    other_id: int = Field(foreign_key="reports.id", primary_key=True)
+    created_at: NaiveDatetime = Field(default_factory=now)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class ImportMapping(SQLModel, table=True):
+    """How one source's spreadsheet columns map to report fields (JSON: field → header)."""
+
+    __tablename__ = "import_mappings"
+
+    source: str = Field(primary_key=True, max_length=40)
+    mapping: str
+    updated_at: NaiveDatetime = Field(default_factory=now)
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class KnowledgeEntry(SQLModel, table=True):
+    """A 知识库 entry: a question, its answer and policy basis; suggested only once approved."""
+
+    __tablename__ = "kb_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = Field(max_length=500)
+    answer: str
+    policy_basis: str = ""
+    unit_id: int | None = Field(default=None, foreign_key="units.id")
+    category_number: int | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    status: str = Field(max_length=16)  # pending, approved, rejected
+    source_report_id: int | None = Field(default=None, foreign_key="reports.id")
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: NaiveDatetime = Field(default_factory=now)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    reviewed_at: NaiveDatetime | None = None
+    review_note: str = ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal import audit, clock, escalation, text_rules, workdays
+from portal import audit, clock, duplicates, escalation, text_rules, workdays
 from portal.errors import PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, ReportRating, Unit
 from portal.notifications import hooks
@@ -69,6 +69,7 @@ def _check(report: Report, action: str, actor: Actor | None, note: str) -> Rule:
             raise PermissionDenied()
         if rule.who == Role.UNIT and report.unit_id != actor.unit_id:
             raise PermissionDenied()
+    duplicates.refuse_if_merged(report, action)
     if report.status not in rule.sources:
         raise ValidationError("error.transition_not_allowed", status=report.status)
     text_rules.check_chars(note, field="note")
@@ -104,6 +105,8 @@ def _record(session: Session, report: Report, action: str, rule: Rule, actor: Ac
     staff = actor if actor is not None and not actor.has(Role.COMPANY) else None
     audit.record(session, actor=staff, action=f"report.{action}"[:40], entity="report",
                  entity_id=report.id, detail=f"{report.status}")
+    duplicates.follow_main(session, report, action=action, actor=actor, note=note,
+                           public=rule.public, note_public=rule.note_public)
     session.commit()
 
 
@@ -141,6 +144,8 @@ def assign(session: Session, *, actor: Actor, report_id: int, unit_id: int,
     report.unit_id = unit.id
     report.respond_due, respond_estimated = _due(session, "respond")
     report.reply_due, reply_estimated = _due(session, "reply")
+    if report.original_due is not None:  # a 12345 工单 keeps the hotline's deadline
+        report.reply_due, reply_estimated = report.original_due, False
     report.deadline_estimated = respond_estimated or reply_estimated
     report.clock_start, report.office_due = clock.now().date(), None
     report.responded_at = report.replied_at = None
@@ -242,6 +247,8 @@ def _rate(session: Session, report: Report, actor: Actor | None, rating: str,
             now, days, session=session, cutoff_hour=get_settings().deadline_cutoff_hour)
         report.clock_start = now.date()
         report.reopen_count += 1
+        if report.merged_into_id is not None:
+            duplicates.detach_on_reopen(session, report)
         target = S.REOPENED
     else:
         target = S.CLOSED

@@ -14,6 +14,7 @@ class Channel(StrEnum):
     PHONE = "phone"  # 12345 热线
     LETTER = "letter"
     VISIT = "visit"
+    HOTLINE_ORDER = "12345"  # 工单 imported from the 12345 platform's export
 
 
 class Status(StrEnum):

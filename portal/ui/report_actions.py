@@ -7,7 +7,7 @@ from portal.errors import PortalError
 from portal.i18n import format_date, format_datetime
 from portal.report_types import WITH_UNIT, Status
 from portal.roles import Actor, Role
-from portal.ui import report_view, rules_sections
+from portal.ui import knowledge_ui, report_view, rules_sections, triage_insight
 from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.text import plain, show_field
 from portal.ui.widgets import current_page, flash, pager
@@ -82,9 +82,16 @@ def detail(prefix: str, actor: Actor, report_id: int) -> None:
         show_field(tr("case.linked_cases"),
                    "、".join(f"{c['title']}（{tr('case.status.' + c['status'])}）"
                             for c in linked))
+    merged = triage_insight.merged_notice(actor, view)
+    triage_insight.duplicates_panel(prefix, actor, view, merged=merged)
     notices(prefix, actor, view)
-    for action in report_flow.allowed_actions(view.status, actor):
-        _ACTIONS[action](prefix, actor, view)
+    allowed = report_flow.allowed_actions(view.status, actor)
+    if "reply" in allowed and not merged:
+        knowledge_ui.reply_hints(actor, view)
+    for action in allowed:
+        if not merged or action == "note":  # a merged report moves with its main report
+            _ACTIONS[action](prefix, actor, view)
+    knowledge_ui.propose_form(prefix, actor, view)
 
 
 def notice_table(rows: list[dict]) -> None:
@@ -184,6 +191,8 @@ def _assign(prefix: str, actor: Actor, view: reports.ReportView) -> None:
     with db() as session:
         unit_names = {u.id: u.name for u in units.list_units(session)}
         labels = {e.number: f"{e.number}. {e.text}" for e in catalogue.list_categories(session)}
+    suggested = triage_insight.triage_suggestions(view)
+    preselect = view.category_number or suggested
     with st.form(f"{prefix}_assign_{view.id}"):
         st.markdown(f"**{tr('action.assign')}**")
         units_list = list(unit_names)
@@ -191,8 +200,10 @@ def _assign(prefix: str, actor: Actor, view: reports.ReportView) -> None:
         unit_id = st.selectbox(tr("action.assign_unit"), units_list, index=default,
                                format_func=unit_names.get, key=f"{prefix}_assign_unit")
         numbers = [None, *labels]
+        if view.category_number is None and suggested in labels:
+            st.caption(tr("triage.preselected", number=suggested))
         category = st.selectbox(tr("action.category"), numbers,
-                                index=numbers.index(view.category_number),
+                                index=numbers.index(preselect if preselect in labels else None),
                                 format_func=lambda n: tr("report.category_unknown") if n is None
                                 else labels[n], key=f"{prefix}_assign_category")
         if st.form_submit_button(tr("action.assign"), type="primary"):

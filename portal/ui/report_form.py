@@ -12,6 +12,7 @@ from portal.attachments import MAX_MB, Upload
 from portal.errors import FormInvalid, PortalError, ServiceUnavailable, ValidationError
 from portal.report_types import Channel, Kind
 from portal.roles import Actor, Role
+from portal.ui import triage_insight
 from portal.ui.context import db, lang, tr
 from portal.ui.navigation import action_link
 from portal.ui.text import message
@@ -91,6 +92,8 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
             for name in FIELDS:  # start the next report from an empty form
                 st.session_state.pop(_key(prefix, name), None)
             _show_filed(prefix, outcome)
+            if office_entry and actor is not None:
+                triage_insight.similar_after_filing(actor, outcome.report_id)
             if actor is not None and actor.has(Role.COMPANY) and not office_entry:
                 st.info(tr("report.linked_to_account"))
             return
@@ -107,7 +110,8 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
     category_labels = {e.number: f"【{e.area}】{e.number}. {e.text}" for e in entries}
 
     if office_entry:
-        st.selectbox(tr("report.channel"), [c.value for c in Channel if c != Channel.WEB],
+        st.selectbox(tr("report.channel"), [c.value for c in Channel
+                                              if c not in (Channel.WEB, Channel.HOTLINE_ORDER)],
                      format_func=lambda c: tr(f"channel.{c}"), key=_key(prefix, "channel"))
     st.radio(tr("report.kind"), [k.value for k in Kind], format_func=lambda k: tr(f"kind.{k}"),
              horizontal=True, key=_key(prefix, "kind"), index=None)
@@ -131,6 +135,7 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
                      format_func=lambda n: tr("report.category_unknown") if n is None
                      else category_labels[n])
         _error(errors, "category")
+        triage_insight.category_hint(prefix, category_key=_key(prefix, "category"))
         st.text_input(tr("report.place"), max_chars=100, key=_key(prefix, "place"))
         _error(errors, "place")
     st.file_uploader(tr("report.attachments"), type=["jpg", "jpeg", "png", "pdf"],

@@ -9,7 +9,8 @@ PROTECTED = ["pages/home.py", "pages/account.py", "pages/admin_users.py", "pages
              "pages/intake.py", "pages/intake_entry.py", "pages/unit_reports.py",
              "pages/my_reports.py", "pages/transfers.py", "pages/selfcheck.py",
              "pages/selfcheck_review.py", "pages/cases.py", "pages/quota_dashboard.py",
-             "pages/admin_quotas.py", "pages/followup.py", "pages/return_requests.py"]
+             "pages/admin_quotas.py", "pages/followup.py", "pages/return_requests.py",
+             "pages/import_12345.py", "pages/knowledge.py"]
 ADMIN_ONLY = ["pages/admin_users.py", "pages/admin_units.py", "pages/admin_catalogue.py",
               "pages/admin_calendar.py", "pages/admin_audit.py", "pages/admin_quotas.py"]
 ROLE_ONLY = {"pages/intake.py": ["unit_fgj", "company", "admin"],
@@ -22,7 +23,9 @@ ROLE_ONLY = {"pages/intake.py": ["unit_fgj", "company", "admin"],
              "pages/cases.py": ["supervisor", "company", "admin"],
              "pages/quota_dashboard.py": ["unit_fgj", "company", "admin"],
              "pages/followup.py": ["discipline", "unit_fgj", "company", "admin"],
-             "pages/return_requests.py": ["discipline", "unit_fgj", "company", "admin"]}
+             "pages/return_requests.py": ["discipline", "unit_fgj", "company", "admin"],
+             "pages/import_12345.py": ["discipline", "unit_fgj", "company", "admin"],
+             "pages/knowledge.py": ["company"]}
 NON_ADMINS = ["supervisor", "discipline", "unit_fgj", "company"]
 
 
@@ -54,7 +57,8 @@ def test_report_pages_refuse_other_roles(open_page, script, username):
 
 
 @pytest.mark.parametrize(("script", "text"), [
-    ("pages/report.py", "受理编号和查询码"), ("pages/track.py", "查询码"), ("pages/board.py", "典型案例通报曝光")])
+    ("pages/report.py", "受理编号和查询码"), ("pages/track.py", "查询码"), ("pages/board.py", "典型案例通报曝光"),
+    ("pages/faq.py", "仅供参考")])
 def test_public_pages_open_without_login(open_page, script, text):
     app = open_page(script)
     assert not app.exception
