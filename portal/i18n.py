@@ -1052,6 +1052,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forecast.sanctioned": ("处分", "sanctioned"),
     "forecast.ok": ("可达标", "on track"),
     "forecast.short": ("将不达标", "short"),
+    # --- tracking page (#12) ---
+    "track.answer_title": ("{unit}的答复", "Answer from {unit}"),
+    "track.answer_at": ("答复时间：{at}", "Answered {at}"),
+    "track.respond_by": ("承办单位应于 {due} 前响应", "The unit responds by {due}"),
+    "track.reply_by": ("应于 {due} 前答复", "An answer is due by {due}"),
+    "track.comment_hint": ("选填。不满意的，请写明原因，承办单位将重新办理。", "Optional. If not satisfied, say why: the unit handles it again."),
 }
 
 
