@@ -134,8 +134,11 @@ def compute(session: Session, *, year: int, on: date) -> list[dict]:
                           "required_cases": checkpoint.min_cases,
                           "required_sanctioned": checkpoint.min_sanctioned,
                           "days_left": max(0, (checkpoint.day - on).days)})
+        ahead = [m["days_left"] for m in marks if m["code"] in (AT_RISK, NOT_DUE)]
         result.append({"unit": unit.name, "unit_id": unit.id, "cases": cases,
-                       "sanctioned": sanctioned, "checkpoints": marks})
+                       "sanctioned": sanctioned, "checkpoints": marks,
+                       # days to the next checkpoint still to be met; None once all are met
+                       "days_to_next": min(ahead) if ahead else None})
     return result
 
 
