@@ -50,7 +50,9 @@ for row in rows:
     marks = {tr("quota.col.checkpoint", date=date.fromisoformat(c["date"])):
              tr("quota.cell", status=c["status"], cases=c["cases"], need=c["required_cases"],
                 sanctioned=c["sanctioned"], need_sanctioned=c["required_sanctioned"])
-             + (f"（{c['reason']}）" if c["reason"] else "") for c in row["checkpoints"]}
+             # the counts say what is missing; an exemption's reason is said beside it (#11)
+             + (f"（{c['reason']}）" if c["exempt"] and c["reason"] else "")
+             for c in row["checkpoints"]}
     table.append({tr("quota.col.unit"): row["unit"], tr("quota.col.cases"): row["cases"],
                   tr("quota.col.sanctioned"): row["sanctioned"], **marks,
                   tr("quota.col.days_left"): tr("quota.days", n=row["days_to_next"])
