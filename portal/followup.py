@@ -39,6 +39,13 @@ def _replied_before(session: Session, today: date, window: str) -> datetime:
     return datetime.combine(working_days_back(today, days, session=session), time.min)
 
 
+def waiting_count(session: Session, *, today: date) -> int:
+    """How many replies wait for a 回访 call today (for the office's daily reminder)."""
+    since = _replied_before(session, today, "followup")
+    return session.exec(select(func.count()).select_from(Report).where(
+        Report.status == Status.REPLIED, col(Report.replied_at) < since)).one()
+
+
 def queue(session: Session, *, actor: Actor, today: date | None = None, page: int = 1,
           page_size: int = 20) -> tuple[list[dict], int]:
     """Replies waiting for a rating longer than the follow-up window, oldest first."""
