@@ -6,7 +6,7 @@ import re
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from portal import clock
+from portal import clock, text_rules
 from portal.errors import PermissionDenied, ValidationError
 from portal.identifiers import is_valid_mobile
 from portal.models import User
@@ -105,7 +105,7 @@ def save_preferences(session: Session, *, actor: Actor, email: str, digest: bool
                      mobile: str | None = None) -> None:
     """Save the actor's own settings; `mobile` None leaves the account's mobile as it is."""
     user = _account(session, actor)
-    email = (email or "").strip()
+    email = text_rules.check_chars((email or "").strip(), field="email", single_line=True)
     if email and (len(email) > 120 or not EMAIL.match(email)):
         raise ValidationError("error.notify_email_invalid", field="email")
     mobile = None if mobile is None else mobile.strip()
