@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from portal import audit, clock, report_flow, workdays
+from portal import audit, clock, report_flow, text_rules, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, ReportRating, Unit
 from portal.report_types import FollowupResult, RatingChannel, Status
@@ -77,6 +77,7 @@ def record(session: Session, *, actor: Actor, report_id: int, result: str,
         raise ValidationError("error.followup_result_required", field="result")
     if len(comment) > MAX_COMMENT:
         raise ValidationError("error.note_too_long", field="comment", max=MAX_COMMENT)
+    text_rules.check_chars(comment, field="comment")
     report = session.exec(select(Report).where(Report.id == report_id).with_for_update()).first()
     if report is None:
         raise NotFound("error.report_not_found")

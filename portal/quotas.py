@@ -180,18 +180,18 @@ def revoke_exemption(session: Session, *, actor: Actor, unit_id: int, checkpoint
     """Discipline takes an exemption back, with a reason; the row stays as the record."""
     if not actor.has(Role.DISCIPLINE):
         raise PermissionDenied()
-    if not reason.strip():
-        raise ValidationError("error.notice_reason_required", field="reason")
+    reason = text_rules.clean(reason, field="reason", max_len=text_rules.REASON,
+                              required_key="error.notice_reason_required")
     exemption = session.exec(select(QuotaExemption).where(
         QuotaExemption.unit_id == unit_id, QuotaExemption.checkpoint == checkpoint,
         col(QuotaExemption.revoked_at).is_(None))).first()
     if exemption is None:
         raise NotFound("error.quota_exemption_not_found")
     exemption.revoked_at, exemption.revoked_by_id = clock.now(), actor.user_id
-    exemption.revoke_reason = reason.strip()[:500]
+    exemption.revoke_reason = reason
     session.add(exemption)
     audit.record(session, actor=actor, action="quota.revoke", entity="unit", entity_id=unit_id,
-                 detail=f"{checkpoint.isoformat()} {reason.strip()[:200]}")
+                 detail=f"{checkpoint.isoformat()} {reason[:200]}")
     session.commit()
     return exemption
 
