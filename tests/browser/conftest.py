@@ -122,12 +122,30 @@ def wait_ready(page) -> None:
     page.wait_for_selector(READY)
 
 
+def open_login_form(page) -> None:
+    """Follow the portal home's staff-login link; a click that lands while the first run of a
+    cold server is still wiring the page up is clicked again rather than waited on forever."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    link = page.locator("[data-testid='stMain']").get_by_role("link", name="工作人员登录")
+    for attempt in range(3):
+        wait_ready(page)
+        if page.get_by_label("用户名").count():
+            break
+        link.click()
+        try:
+            page.get_by_label("用户名").wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    wait_ready(page)
+
+
 def log_in(page, username: str, password: str) -> None:
     """Log in from wherever the page is; from the portal home through its staff-login link."""
     if not page.get_by_label("用户名").count():
-        page.locator("[data-testid='stMain']").get_by_role("link", name="工作人员登录").click()
-        page.get_by_label("用户名").wait_for()
-        wait_ready(page)
+        open_login_form(page)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
