@@ -5,6 +5,7 @@ from portal.roles import Role
 from portal.ui import report_actions
 from portal.ui.context import db, tr
 from portal.ui.guard import require_login
+from portal.ui.text import plain
 from portal.ui.widgets import current_page, pager, pick_row
 
 me = require_login(Role.DISCIPLINE)
@@ -25,7 +26,7 @@ pager(total=total, page_size=report_actions.PAGE_SIZE, key="transfers_page")
 report_actions.notice_downloads("transfers", letters)
 if chosen is not None:
     letter = by_id[chosen]
-    st.subheader(f"{letter['number']}　{letter['unit']}")
+    st.subheader(f"{letter['number']}　{plain(letter['unit'])}")
     if st.button(tr("case.open_from_letter"), type="primary", key="transfers_open_case"):
         st.session_state["case_from_letter"] = letter
         st.switch_page("pages/cases.py")

@@ -9,6 +9,7 @@ from portal.report_types import ReplyOutcome, Status
 from portal.reports import ReportView
 from portal.roles import Actor, Role
 from portal.ui.context import db, lang, tr
+from portal.ui.text import plain
 from portal.ui.widgets import ask_to_confirm, card_styled
 
 
@@ -43,7 +44,8 @@ def reopen_banner(actor: Actor, view: ReportView) -> None:
         return
     with db() as session:
         rows = followup.for_report(session, actor=actor, report_id=view.id)
-    complaints = "；".join(followup.reopen_complaints(rows)) or tr("uirep.no_comment")
+    complaints = "；".join(plain(c) for c in followup.reopen_complaints(rows)) \
+        or tr("uirep.no_comment")
     due = format_date(view.reply_due, lang()) if view.reply_due else "—"
     st.error(tr("uirep.reopen_banner", comments=complaints, due=due))
 
