@@ -156,6 +156,9 @@ def card_badge(card: str | None) -> None:
         st.badge(tr(f"card.{card}"), color="red" if card == "red" else "orange")
 
 
+ROW_PX = 35  # st.dataframe's row (and header) height
+
+
 def pick_row(table, ids: list, *, key: str) -> object | None:  # noqa: ANN001
     """A table whose rows the user selects to open a record; the id of the open record.
 
@@ -172,5 +175,6 @@ def pick_row(table, ids: list, *, key: str) -> object | None:  # noqa: ANN001
         st.session_state[key] = {"selection": {"rows": wanted, "columns": []}}
     st.session_state[seen] = wanted
     st.dataframe(table, on_select="rerun", selection_mode="single-row", key=key,
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, use_container_width=True,
+                 height=ROW_PX * (len(ids) + 1) + 3)  # the whole page of rows, no inner scroll
     return chosen if chosen in ids else None
