@@ -51,6 +51,13 @@ def open_report(page, tracking_no: str) -> None:
     wait_ready(page)
 
 
+def confirm(page) -> None:
+    """Press 确认 in the confirmation dialog."""
+    page.get_by_role("dialog").get_by_role("button", name="确认", exact=True).click()
+    page.wait_for_timeout(300)
+    wait_ready(page)
+
+
 def fill_area(page, label: str, text: str) -> None:
     page.get_by_label(label).fill(text)
     page.get_by_label(label).press("Control+Enter")
