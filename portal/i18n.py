@@ -1093,6 +1093,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "uirep.ask_expose": ("将通报曝光案例“{title}”，公开摘要：{summary}。公开后公众可在公示栏看到。",
                          "Case \"{title}\" will be published with the summary: {summary}."),
     "uirep.exposed": ("已通报曝光案例“{title}”。", "Case \"{title}\" published."),
+    "uirep.ask_deactivate_user": ("将停用账号 {username}（{name}），停用后该账号立即不能登录，可随时重新启用。",
+                                  "Account {username} ({name}) will be deactivated and cannot sign in until re-activated."),
+    "uirep.user_deactivated": ("已停用账号 {username}。", "Account {username} deactivated."),
+    "uirep.ask_deactivate_unit": ("将停用单位“{name}”，停用后不能再向其分办反映问题，其账号仍可办理手中的件。",
+                                  "Unit \"{name}\" will be deactivated: no new assignments."),
+    "uirep.unit_deactivated": ("已停用单位“{name}”。", "Unit \"{name}\" deactivated."),
+    "uirep.ask_mark_official": ("将把 {year} 年的节假日安排标记为官方安排，此后所有期限按本安排计算，不再标注“预计”。",
+                                "{year}'s schedule will be marked official; deadlines will no longer be estimates."),
+    "uirep.ask_unmark_official": ("将撤销 {year} 年的官方安排标记，{year} 年的期限将重新标注为“预计”。",
+                                  "{year} will no longer be official; its deadlines become estimates again."),
+    "uirep.marked_official": ("已将 {year} 年标记为官方安排。", "{year} marked official."),
+    "uirep.unmarked_official": ("已撤销 {year} 年的官方安排标记。", "{year} no longer official."),
+    "uirep.ask_calendar_save": ("将保存 {year} 年 {days} 天的安排（其中 {changed} 天的上班/休息有变化），并重新计算受影响的在办件期限。",
+                                "{days} days of {year} will be saved ({changed} change), and open deadlines recomputed."),
+    "uirep.ask_import": ("将从 {file}（来源：{source}）导入 {rows} 行：新增 {new} 件进入待受理，跳过已导入 {again} 件，有错误的 {bad} 行所在批次不导入。",
+                         "{rows} rows of {file} ({source}) will be imported: {new} new, {again} skipped, {bad} with errors refused by batch."),
 }
 
 

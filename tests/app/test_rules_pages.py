@@ -102,6 +102,8 @@ def test_admin_previews_and_saves_a_years_schedule(open_page):
     button(app, "预览").click().run()
     assert not app.exception and "共 3 天" in texts(app)
     button(app, "保存整年安排").click().run()
+    assert f"将保存 {year} 年 3 天的安排" in texts(app)
+    confirm(app)
     assert not app.exception and "已保存 3 天" in texts(app)
 
 
