@@ -7,7 +7,7 @@ from portal.errors import PortalError
 from portal.i18n import format_datetime
 from portal.roles import Actor
 from portal.ui.context import db, lang, show_error, tr
-from portal.ui.widgets import ask_to_confirm, pending_confirmation, show_flash
+from portal.ui.widgets import ask_to_confirm, pending_confirmation
 
 PREFIX = "import"
 PREVIEW_ROWS = 50
@@ -88,30 +88,27 @@ def _preview(actor: Actor, checked: list[hotline_import.Row]) -> None:
                   for r in shown], hide_index=True, use_container_width=True)
 
 
-def _import(session, actor: Actor, checked: list[hotline_import.Row]):  # noqa: ANN001, ANN202
-    """Run in the confirmation dialog, its progress bar shown there."""
+def _import(actor: Actor, checked: list[hotline_import.Row]) -> None:
     bar = st.progress(0.0, text=tr("import.progress", done=0, total=len(checked)))
 
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=tr("import.progress", done=done, total=total))
 
-    outcome = hotline_import.import_rows(session, actor=actor, checked=checked,
-                                         progress=progress)
+    try:
+        with db() as session:
+            outcome = hotline_import.import_rows(session, actor=actor, checked=checked,
+                                                 progress=progress)
+    except PortalError as error:
+        show_error(error)
+        return
+    st.success(tr("import.done", imported=outcome.imported, skipped=outcome.skipped))
+    for batch in outcome.refused_batches:
+        st.error(tr("import.refused", first=batch["first_row"], last=batch["last_row"],
+                    rows="、".join(str(n) for n in batch["bad_rows"]) or "—"))
     st.session_state.pop(f"{PREFIX}_checked", None)
-    return outcome
-
-
-def _imported(outcome: hotline_import.Outcome) -> str:
-    """What the import did, kept on the page after the dialog closes."""
-    lines = [tr("import.done", imported=outcome.imported, skipped=outcome.skipped)]
-    lines += [tr("import.refused", first=batch["first_row"], last=batch["last_row"],
-                 rows="、".join(str(n) for n in batch["bad_rows"]) or "—")
-              for batch in outcome.refused_batches]
-    return "\n\n".join(lines)
 
 
 def render(actor: Actor) -> None:
-    show_flash()
     pending_confirmation()
     st.caption(tr("import.intro"))
     upload = st.file_uploader(tr("import.file"), type=["xlsx", "csv"], key=f"{PREFIX}_file")
@@ -141,4 +138,6 @@ def render(actor: Actor) -> None:
         again = sum(1 for r in checked if r.already_imported and not r.errors)
         ask_to_confirm(tr("uirep.ask_import", file=upload.name, source=source, rows=len(checked),
                           new=len(checked) - bad - again, again=again, bad=bad),
-                       lambda s: _import(s, actor, checked), _imported)
+                       lambda _session: st.session_state.update({f"{PREFIX}_go": True}), None)
+    if st.session_state.pop(f"{PREFIX}_go", False):  # confirmed: run here, with its progress bar
+        _import(actor, checked)

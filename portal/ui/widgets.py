@@ -57,7 +57,7 @@ CONFIRM_KEY = "_confirm"
 
 
 def ask_to_confirm(question: str, call: Callable[[Session], object],
-                   done: str | Callable[[object], str]) -> None:
+                   done: str | Callable[[object], str] | None) -> None:
     """Ask in a dialog before a bulk or irreversible action; `done` is said after it ran
     (or made from what the call returned, while its session is still open).
 
@@ -96,7 +96,8 @@ def _confirm_body(pending: dict) -> None:
             show_error(error)
             return
         _drop_confirmation()
-        flash(message)
+        if message:  # None: the page itself reports (e.g. a long run with a progress bar)
+            flash(message)
         st.rerun(scope="app")
     if no.button(tr("common.cancel"), key="confirm_no"):
         _drop_confirmation()
