@@ -1,7 +1,7 @@
 import streamlit as st
 
 from portal import audit
-from portal.i18n import format_datetime
+from portal.i18n import MESSAGES, format_datetime
 from portal.roles import Role
 from portal.ui.context import db, lang, tr
 from portal.ui.guard import require_login
@@ -24,6 +24,17 @@ with admin_tab:
         hide_index=True, use_container_width=True,
     )
     pager(total=total, page_size=PAGE_SIZE, key="audit_page")
+def status(code: str | None) -> str:
+    """A status by its Chinese name, never its code."""
+    return tr(f"status.{code}") if code else "—"
+
+
+def step(action: str) -> str:
+    """A report step by its Chinese name where the catalogue has one."""
+    key = f"event.{action}"
+    return action if key not in MESSAGES else tr(key, unit="").replace("  ", " ").strip()
+
+
 with reports_tab:
     with db() as session:
         steps, total = audit.list_report_events(session, actor=me,
@@ -31,8 +42,9 @@ with reports_tab:
                                                 page_size=PAGE_SIZE)
     st.dataframe(
         [{tr("audit.col.at"): format_datetime(e["at"], lang()), tr("audit.col.actor"): e["actor"],
-          tr("queue.col.no"): e["tracking_no"], tr("audit.col.action"): e["action"],
-          tr("audit.col.change"): f"{e['from']} → {e['to']}",
+          tr("queue.col.no"): e["tracking_no"],
+          tr("audit.col.action"): step(e["action"]),
+          tr("audit.col.change"): f"{status(e['from'])} → {status(e['to'])}",
           tr("audit.col.detail"): e["note"]} for e in steps],
         hide_index=True, use_container_width=True,
     )

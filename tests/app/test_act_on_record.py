@@ -338,3 +338,22 @@ def test_queue_dates_are_written_in_chinese(open_page):
     for column in ("提交时间", "当前期限"):
         for value in table[column]:
             assert value == "" or re.match(r"\d{4}年\d{1,2}月\d{1,2}日", value), value
+
+
+def test_the_forecast_table_heads_its_checkpoints_with_chinese_dates(open_page):
+    app = open_page("pages/quota_dashboard.py", "discipline")
+    forecast = next(f.value for f in app.dataframe
+                    if any(str(v).startswith(("实际", "预计")) for v in f.value.iloc[0]))
+    headers = [c for c in forecast.columns if "节点" in str(c)]
+    assert headers and all(re.match(r"\d{4}年\d{1,2}月\d{1,2}日 节点", h) for h in headers)
+
+
+def test_the_audit_steps_name_states_not_codes(open_page, demo_session):
+    assigned(demo_session, "审计页里的件")
+    app = open_page("pages/admin_audit.py", "admin")
+    steps = next(f.value for f in app.dataframe if "状态变化" in f.value.columns)
+    changes = " ".join(steps["状态变化"])
+    assert "→" in changes
+    assert not re.search(r"\b(submitted|assigned|acknowledged|replied|reopened|closed)\b",
+                         changes)
+    assert "assign" not in set(steps["操作"])
