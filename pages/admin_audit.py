@@ -3,6 +3,7 @@ import streamlit as st
 from portal import audit
 from portal.i18n import MESSAGES, format_datetime
 from portal.roles import Role
+from portal.ui.audit_text import action_label, detail_text, entity_label
 from portal.ui.context import db, lang, tr
 from portal.ui.guard import require_login
 from portal.ui.widgets import current_page, pager
@@ -18,9 +19,9 @@ with admin_tab:
                                           page_size=PAGE_SIZE)
     st.dataframe(
         [{tr("audit.col.at"): format_datetime(e["at"], lang()), tr("audit.col.actor"): e["actor"],
-          tr("audit.col.action"): e["action"],
-          tr("audit.col.entity"): f"{e['entity']} #{e['entity_id'] or ''}",
-          tr("audit.col.detail"): e["detail"]} for e in events],
+          tr("audit.col.action"): action_label(e["action"]),
+          tr("audit.col.entity"): entity_label(e["entity"], e["entity_id"]),
+          tr("audit.col.detail"): detail_text(e["detail"])} for e in events],
         hide_index=True, use_container_width=True,
     )
     pager(total=total, page_size=PAGE_SIZE, key="audit_page")

@@ -357,3 +357,13 @@ def test_the_audit_steps_name_states_not_codes(open_page, demo_session):
     assert not re.search(r"\b(submitted|assigned|acknowledged|replied|reopened|closed)\b",
                          changes)
     assert "assign" not in set(steps["操作"])
+
+
+def test_audit_entries_name_actions_objects_and_channels_in_chinese(open_page, demo_session):
+    reports.file_report(demo_session, actor=None, data=valid_input(title="审计渠道的件"))
+    demo_session.commit()
+    app = open_page("pages/admin_audit.py", "admin")
+    events = next(f.value for f in app.dataframe if "对象" in f.value.columns)
+    filed = events[events["操作"] == "提交反映问题"].iloc[0]
+    assert filed["对象"].startswith("反映问题 ") and filed["详情"] == "渠道：网上反映"
+    assert not any("channel=" in str(v) for v in events["详情"])
