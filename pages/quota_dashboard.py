@@ -24,41 +24,66 @@ if not office:
 left, right = st.columns(2)
 today = clock.today()
 year = left.number_input(tr("quota.year"), 2021, 2100, today.year, step=1, key="quota_year")
-on = right.date_input(tr("quota.date"), value=today, format="YYYY-MM-DD", key="quota_date")
+on = right.date_input(tr("quota.date"), value=today, format="YYYY/MM/DD", key="quota_date")
 with db() as session:
     rows = quotas.dashboard(session, actor=me, year=int(year), on=on)
     case_rows = cases.list_cases(session, actor=me, page=1, page_size=10_000)[0] if office else []
     untrue = selfcheck.untrue_answers(session, actor=me, year=int(year))
-    areas = {e.number: e.area for e in catalogue.list_categories(session, year=int(year))}
+    categories = catalogue.list_categories(session, year=int(year))
+areas = {e.number: e.area for e in categories}
+
+
+
+def short_category(number: int) -> str:
+    """A category by number and the start of its text, never a bare number."""
+    text = next((e.text for e in categories if e.number == number), "")
+    return f"{number} {text[:12]}{'…' if len(text) > 12 else ''}"
+
 
 labels = list(quotas.LABELS.values())
 wanted = st.multiselect(tr("quota.filter"), labels, placeholder=tr("common.all"),
                         key="quota_filter")
 table = []
 for row in rows:
-    marks = {tr("quota.col.checkpoint", date=c["date"]): c["status"]
-             + (f"（{c['reason']}）" if c["reason"] else "") for c in row["checkpoints"]}
     if wanted and not {c["status"] for c in row["checkpoints"]} & set(wanted):
         continue
-    upcoming = [c["days_left"] for c in row["checkpoints"] if c["days_left"] > 0]
+    marks = {tr("quota.col.checkpoint", date=date.fromisoformat(c["date"])):
+             tr("quota.cell", status=c["status"], cases=c["cases"], need=c["required_cases"],
+                sanctioned=c["sanctioned"], need_sanctioned=c["required_sanctioned"])
+             # the counts say what is missing; an exemption's reason is said beside it (#11)
+             + (f"（{c['reason']}）" if c["exempt"] and c["reason"] else "")
+             for c in row["checkpoints"]}
     table.append({tr("quota.col.unit"): row["unit"], tr("quota.col.cases"): row["cases"],
                   tr("quota.col.sanctioned"): row["sanctioned"], **marks,
-                  tr("quota.col.days_left"): min(upcoming) if upcoming else 0})
+                  tr("quota.col.days_left"): tr("quota.days", n=row["days_to_next"])
+                  if row["days_to_next"] is not None else ""})
 st.dataframe(table, hide_index=True, use_container_width=True)
 
 quota_forecast_ui.render(me, year=int(year), on=on)
 
 st.subheader(tr("quota.chart"))
-points = pd.DataFrame([{"unit": r["unit"], "checkpoint": c["date"], "cases": c["cases"],
-                        "required": c["required_cases"]}
+points = pd.DataFrame([{"unit": r["unit"], "checkpoint": format_date(date.fromisoformat(c["date"]),
+                                                                  lang()),
+                        "cases": c["cases"], "required": c["required_cases"],
+                        "line": tr("quota.chart_required")}
                        for r in rows for c in r["checkpoints"]])
 if not points.empty:
+    count_axis = alt.Axis(format="d", tickMinStep=1)
     bars = alt.Chart(points).mark_bar().encode(
-        x=alt.X("unit:N", title=None, sort=None), y=alt.Y("cases:Q", title=tr("quota.col.cases")),
-        color=alt.Color("checkpoint:N", title=None), xOffset="checkpoint:N")
-    lines = alt.Chart(points).mark_tick(color="#b4232a", thickness=2, size=18).encode(
-        x=alt.X("unit:N", sort=None), y="required:Q", xOffset="checkpoint:N")
-    st.altair_chart(bars + lines, use_container_width=True)
+        x=alt.X("unit:N", title=None, sort=None, axis=alt.Axis(labelAngle=-45, labelLimit=90)),
+        y=alt.Y("cases:Q", title=tr("quota.col.cases"), axis=count_axis),
+        color=alt.Color("checkpoint:N", title=tr("quota.chart_checkpoint")),
+        xOffset="checkpoint:N",
+        tooltip=[alt.Tooltip("unit:N", title=tr("quota.col.unit")),
+                 alt.Tooltip("checkpoint:N", title=tr("quota.chart_checkpoint")),
+                 alt.Tooltip("cases:Q", title=tr("quota.col.cases")),
+                 alt.Tooltip("required:Q", title=tr("quota.chart_required"))])
+    lines = alt.Chart(points).mark_tick(thickness=2, size=18).encode(
+        x=alt.X("unit:N", sort=None), y="required:Q", xOffset="checkpoint:N",
+        stroke=alt.Stroke("line:N", title=None,
+                          scale=alt.Scale(range=["#b4232a"])))
+    st.altair_chart((bars + lines).properties(title=tr("quota.chart_title", year=int(year))),
+                    use_container_width=True)
 
 if office:
     export_left, export_right = st.columns(2)
@@ -82,12 +107,17 @@ if office:
 
     st.subheader(tr("quota.by_category"))
     verified = pd.DataFrame([{"area": areas.get(c["category_number"], ""),
-                              "category": c["category_number"]} for c in case_rows
-                             if c["status"] == "verified"])
+                              "category": short_category(c["category_number"])}
+                             for c in case_rows if c["status"] == "verified"])
     if not verified.empty:
         by_area, by_category = st.columns(2)
-        by_area.bar_chart(verified.value_counts("area"))
-        by_category.bar_chart(verified.value_counts("category").sort_index())
+        for column, field, title in ((by_area, "area", tr("quota.by_area_title")),
+                                     (by_category, "category", tr("quota.by_category_title"))):
+            counted = verified.value_counts(field).rename("n").reset_index()
+            column.altair_chart(alt.Chart(counted, title=title).mark_bar().encode(
+                y=alt.Y(f"{field}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+                x=alt.X("n:Q", title=tr("quota.col.cases"), axis=count_axis)),
+                use_container_width=True)
 
     with st.expander(tr("quota.exempt")), st.form("quota_exempt"):
         names = {r["unit_id"]: r["unit"] for r in rows}
@@ -139,7 +169,8 @@ if office:
 
 st.subheader(tr("quota.untrue"))
 if untrue:
-    st.dataframe([{tr("quota.col.unit"): u["unit"], tr("case.col.category"): u["category_number"],
+    st.dataframe([{tr("quota.col.unit"): u["unit"],
+                   tr("case.col.category"): short_category(u["category_number"]),
                    tr("selfcheck.campaign"): "、".join(u["quarters"]),
                    tr("detail.title"): "；".join(u["evidence"])} for u in untrue],
                  hide_index=True, use_container_width=True)

@@ -13,6 +13,8 @@ from portal.ui.widgets import flash, show_flash
 st.title(tr("page.track"))
 show_flash()
 st.caption(tr("track.intro"))
+if "track_no" not in st.session_state and st.query_params.get("no"):
+    st.session_state["track_no"] = st.query_params["no"]  # from 去查询进度 after filing
 with st.form("track_form"):
     number = st.text_input(tr("track.no"), placeholder="YS2026-000123", key="track_no")
     code = st.text_input(tr("track.code"), type="password", max_chars=8, key="track_code")
@@ -41,21 +43,25 @@ if found:
     with db() as session:
         view = reports.public_view(session, tracking_no=found[0], query_code=found[1])
     report_view.summary(view)
-    report_view.timeline(view)
+    report_view.answer(view)
+    report_view.deadlines(view)
     if view.status == Status.REPLIED:
-        st.markdown(f"**{tr('track.rate')}**")
-        with st.form("track_rate"):
-            rating = st.radio(tr("track.rating"), [r.value for r in Rating], horizontal=True,
-                              format_func=lambda r: tr(f"rating.{r}"), index=None,
-                              key="track_rating")
-            comment = st.text_area(tr("track.comment"), max_chars=500, key="track_comment")
-            rate = st.form_submit_button(tr("track.rate_submit"), type="primary")
-        if rate:
+        with st.container(border=True, key="track_rating_box"):
+            st.subheader(tr("track.rate"))
+            comment = st.text_area(tr("track.comment"), max_chars=500, key="track_comment",
+                                   placeholder=tr("track.comment_hint"))
+            chosen = None
+            for column, value in zip(st.columns(len(Rating)), Rating, strict=True):
+                if column.button(tr(f"rating.{value.value}"), key=f"track_rate_{value.value}",
+                                 type="primary" if value != Rating.UNSATISFIED else "secondary",
+                                 width="stretch"):
+                    chosen = value.value
+        if chosen:
             try:
                 with db() as session:
                     rated = report_flow.rate_with_code(session, tracking_no=found[0],
                                                        query_code=found[1],
-                                                       rating=rating or "", comment=comment)
+                                                       rating=chosen, comment=comment)
                 if rated.status == Status.REOPENED:
                     flash(tr("track.reopened", due=format_date(rated.reply_due, lang())))
                 else:
@@ -63,3 +69,4 @@ if found:
                 st.rerun()
             except PortalError as error:
                 show_error(error)
+    report_view.timeline(view)

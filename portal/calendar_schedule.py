@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from portal import audit, clock, deadlines, workdays
+from portal import audit, clock, deadlines, text_rules, workdays
 from portal.errors import ValidationError
 from portal.models import CalendarOverride, CalendarYear
 from portal.roles import Actor, Role, require
@@ -81,7 +81,9 @@ def parse(text: str) -> list[Entry]:
         if end < start or (end - start).days >= MAX_RANGE:
             raise ValidationError("error.calendar_line", field="schedule", line=number,
                                   text=raw[:40])
-        note = (fields[3] if len(fields) > 3 else "").strip()[:workdays.MAX_NOTE]
+        note = text_rules.clean(fields[3] if len(fields) > 3 else "", field="schedule",
+                                max_len=workdays.MAX_NOTE, too_long_key="error.calendar_note_too_long",
+                                line=number)
         day = start
         while day <= end:
             entries[day] = Entry(day, KINDS[fields[2].lower()], note)

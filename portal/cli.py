@@ -204,7 +204,8 @@ def _notify(args: argparse.Namespace) -> int:
             elif args.daily:
                 found = daily.run_daily(session, today=today)
                 print(f"{today.isoformat()} 每日提醒：红黄牌 {found.cards} 件，"
-                      f"自查即将截止 {found.selfchecks} 个单位，指标有风险 {found.quotas} 个节点")
+                      f"自查即将截止 {found.selfchecks} 个单位，指标有风险 {found.quotas} 个节点，"
+                      f"待回访 {found.followups} 件")
             if args.digest:
                 print(f"{today.isoformat()} 每日汇总：{daily.run_digest(session, today=today)} 封")
         return 0

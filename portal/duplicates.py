@@ -9,7 +9,6 @@ notices and the figures count the group once, on the main report.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import numpy as np
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
@@ -94,6 +93,8 @@ def text_similarity(text: str, others: list[str]) -> list[float]:
                                  sublinear_tf=True).fit_transform(docs)
     except ValueError:  # nothing but one-character texts
         return [0.0] * len(others)
+    import numpy as np  # loaded with the first comparison, not with every page
+
     return [float(v) for v in np.asarray((matrix[1:] @ matrix[0].T).todense()).ravel()]
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from portal import audit, clock, report_flow, workdays
+from portal import audit, clock, report_flow, text_rules, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, ReportRating, Unit
 from portal.report_types import FollowupResult, RatingChannel, Status
@@ -37,6 +37,13 @@ def _replied_before(session: Session, today: date, window: str) -> datetime:
     """Replies before this moment have waited the window's working days unrated."""
     days = workdays.sla_days(session, window)
     return datetime.combine(working_days_back(today, days, session=session), time.min)
+
+
+def waiting_count(session: Session, *, today: date) -> int:
+    """How many replies wait for a 回访 call today (for the office's daily reminder)."""
+    since = _replied_before(session, today, "followup")
+    return session.exec(select(func.count()).select_from(Report).where(
+        Report.status == Status.REPLIED, col(Report.replied_at) < since)).one()
 
 
 def queue(session: Session, *, actor: Actor, today: date | None = None, page: int = 1,
@@ -70,6 +77,7 @@ def record(session: Session, *, actor: Actor, report_id: int, result: str,
         raise ValidationError("error.followup_result_required", field="result")
     if len(comment) > MAX_COMMENT:
         raise ValidationError("error.note_too_long", field="comment", max=MAX_COMMENT)
+    text_rules.check_chars(comment, field="comment")
     report = session.exec(select(Report).where(Report.id == report_id).with_for_update()).first()
     if report is None:
         raise NotFound("error.report_not_found")

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from portal import audit, clock
+from portal import audit, clock, text_rules
 from portal.errors import ValidationError
 from portal.identifiers import is_valid_credit_code, is_valid_mobile
 from portal.models import ImportMapping, Report, ReportEvent, Sequence, Unit
@@ -121,7 +121,7 @@ def saved_mapping(session: Session, *, source: str) -> dict[str, str] | None:
 def save_mapping(session: Session, *, actor: Actor, source: str, mapping: dict[str, str]) -> None:
     """Remember the column mapping of a source, so the next export maps itself."""
     require(actor, Role.SUPERVISOR)
-    source = (source or "").strip()
+    source = text_rules.check_chars((source or "").strip(), field="source", single_line=True)
     if not source or len(source) > 40:
         raise ValidationError("error.import_source_required", field="source")
     missing = [f for f in REQUIRED if not mapping.get(f)]

@@ -1175,6 +1175,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "uirep.entity.template": ("通知模板", "Template"),
     "uirep.entity.unit": ("单位", "Unit"),
     "uirep.entity.user": ("账号", "Account"),
+    # --- tracking page (#12) ---
+    "track.answer_title": ("{unit}的答复", "Answer from {unit}"),
+    "track.answer_at": ("答复时间：{at}", "Answered {at}"),
+    "track.respond_by": ("承办单位应于 {due} 前响应", "The unit responds by {due}"),
+    "track.reply_by": ("应于 {due} 前答复", "An answer is due by {due}"),
+    "track.comment_hint": ("选填。不满意的，请写明原因，承办单位将重新办理。", "Optional. If not satisfied, say why: the unit handles it again."),
+    # --- quota dashboard (#12) ---
+    "quota.cell": ("{status}：{cases}/{need} 件，处分 {sanctioned}/{need_sanctioned} 件", "{status}: {cases}/{need}, sanctioned {sanctioned}/{need_sanctioned}"),
+    "quota.days": ("{n} 天", "{n} days"),
+    "quota.chart_title": ("{year}年各单位已审核典型案例与指标要求", "Verified cases per unit against the quota, {year}"),
+    "quota.chart_checkpoint": ("考核节点", "Checkpoint"),
+    "quota.chart_required": ("指标要求（红线）", "Required (red tick)"),
+    "quota.by_area_title": ("已审核案例：按方面", "Verified cases by area"),
+    "quota.by_category_title": ("已审核案例：按问题类别", "Verified cases by category"),
 }
 
 

@@ -12,7 +12,7 @@ from io import BytesIO
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from portal import audit, clock, duplicates, exports
+from portal import audit, clock, duplicates, exports, text_rules
 from portal.errors import FieldChecks, NotFound, PermissionDenied, PortalError, ValidationError
 from portal.models import Category, KnowledgeEntry, Report, ReportEvent, Unit
 from portal.report_types import Status
@@ -38,7 +38,7 @@ def _clean(session: Session, data: EntryInput) -> dict:
     fields = FieldChecks()
 
     def text(name: str, value: str, low: int, high: int) -> str:
-        value = (value or "").strip()
+        value = text_rules.check_chars((value or "").strip(), field=name)
         if not low <= len(value) <= high:
             raise ValidationError(f"error.kb_{name}_length", field=name, min=low, max=high)
         return value

@@ -134,8 +134,11 @@ def compute(session: Session, *, year: int, on: date) -> list[dict]:
                           "required_cases": checkpoint.min_cases,
                           "required_sanctioned": checkpoint.min_sanctioned,
                           "days_left": max(0, (checkpoint.day - on).days)})
+        ahead = [m["days_left"] for m in marks if m["code"] in (AT_RISK, NOT_DUE)]
         result.append({"unit": unit.name, "unit_id": unit.id, "cases": cases,
-                       "sanctioned": sanctioned, "checkpoints": marks})
+                       "sanctioned": sanctioned, "checkpoints": marks,
+                       # days to the next checkpoint still to be met; None once all are met
+                       "days_to_next": min(ahead) if ahead else None})
     return result
 
 
@@ -177,18 +180,18 @@ def revoke_exemption(session: Session, *, actor: Actor, unit_id: int, checkpoint
     """Discipline takes an exemption back, with a reason; the row stays as the record."""
     if not actor.has(Role.DISCIPLINE):
         raise PermissionDenied()
-    if not reason.strip():
-        raise ValidationError("error.notice_reason_required", field="reason")
+    reason = text_rules.clean(reason, field="reason", max_len=text_rules.REASON,
+                              required_key="error.notice_reason_required")
     exemption = session.exec(select(QuotaExemption).where(
         QuotaExemption.unit_id == unit_id, QuotaExemption.checkpoint == checkpoint,
         col(QuotaExemption.revoked_at).is_(None))).first()
     if exemption is None:
         raise NotFound("error.quota_exemption_not_found")
     exemption.revoked_at, exemption.revoked_by_id = clock.now(), actor.user_id
-    exemption.revoke_reason = reason.strip()[:500]
+    exemption.revoke_reason = reason
     session.add(exemption)
     audit.record(session, actor=actor, action="quota.revoke", entity="unit", entity_id=unit_id,
-                 detail=f"{checkpoint.isoformat()} {reason.strip()[:200]}")
+                 detail=f"{checkpoint.isoformat()} {reason[:200]}")
     session.commit()
     return exemption
 

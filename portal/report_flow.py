@@ -195,6 +195,8 @@ def approve_return(session: Session, *, actor: Actor, report_id: int, unit_id: i
     """The office approves the report's open return request (re-assigning it to `unit_id`)."""
     from portal import return_requests
 
+    if not actor.has(Role.SUPERVISOR):  # before the look-up: no probing for open requests
+        raise PermissionDenied()
     request = return_requests.open_for(session, report_id)
     if request is None:
         raise ValidationError("error.return_request_decided")
@@ -206,6 +208,8 @@ def refuse_return(session: Session, *, actor: Actor, report_id: int, reason: str
     """The office refuses the report's open return request; the unit keeps it."""
     from portal import return_requests
 
+    if not actor.has(Role.SUPERVISOR):  # before the look-up: no probing for open requests
+        raise PermissionDenied()
     request = return_requests.open_for(session, report_id)
     if request is None:
         raise ValidationError("error.return_request_decided")

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from portal import audit, cards, clock, escalation, workdays
+from portal import audit, cards, clock, escalation, text_rules, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, ReturnRequest, Unit
 from portal.report_types import Status
@@ -57,6 +57,7 @@ def _decidable(session: Session, actor: Actor, request_id: int, note: str,
         raise ValidationError("error.note_required_return_refuse", field="note")
     if len(note) > MAX_TEXT:
         raise ValidationError("error.note_too_long", field="note", max=MAX_TEXT)
+    text_rules.check_chars(note, field="note")
     request = session.get(ReturnRequest, request_id)
     if request is None:
         raise NotFound()

@@ -3,7 +3,7 @@
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from portal import audit, clock
+from portal import audit, clock, text_rules
 from portal.errors import NotFound, ValidationError
 from portal.models import Unit
 from portal.notifications.events import CHANNELS, EVENTS, placeholders, unknown_fields
@@ -88,6 +88,9 @@ def save_template(session: Session, *, actor: Actor, event: str, subject: str, b
         raise ValidationError("error.notify_template_required", field="body")
     if len(subject) > 200:
         raise ValidationError("error.notify_subject_length", field="subject", max=200)
+    text_rules.check_chars(subject, field="subject", single_line=True)
+    text_rules.check_chars(body, field="body")
+    text_rules.check_chars(sms_body, field="sms_body")
     try:
         unknown = unknown_fields(event, subject, body, sms_body)
         for text in (subject, body, sms_body):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from portal import cards, quotas, workdays
+from portal import cards, followup, quotas, workdays
 from portal.models import Report, SelfcheckCampaign, SelfcheckCampaignUnit, SelfcheckForm, User
 from portal.notifications import hooks
 from portal.notifications.outbox import enqueue, link
@@ -30,6 +30,7 @@ class DailyResult:
     cards: int = 0
     selfchecks: int = 0
     quotas: int = 0
+    followups: int = 0
 
 
 def _new(session: Session, keys: dict[str, object]) -> list:
@@ -77,6 +78,10 @@ def run_daily(session: Session, *, today: date) -> DailyResult:
                                     checkpoint=date.fromisoformat(mark["date"]),
                                     cases=mark["cases"], sanctioned=mark["sanctioned"])
                 result.quotas += 1
+    waiting = followup.waiting_count(session, today=today)
+    if waiting and _new(session, {f"followup:{today.isoformat()}": True}):
+        hooks.followup_due(session, today=today, count=waiting)
+        result.followups = waiting
     session.commit()
     return result
 

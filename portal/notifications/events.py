@@ -31,6 +31,7 @@ EVENTS = {e.code: e for e in (
     EventType("selfcheck_returned", UNIT, ("campaign", "unit", "comment", "link")),
     EventType("report_filed", OFFICE, ("tracking_no", "title", "kind", "link")),
     EventType("report_returned", OFFICE, ("tracking_no", "title", "unit", "reason", "link")),
+    EventType("followup_due", OFFICE, ("count", "link")),
     EventType("selfcheck_submitted", OFFICE, ("campaign", "unit", "late_text", "link")),
     EventType("transfer_letter", DISCIPLINE, ("tracking_no", "title", "unit", "number", "link")),
     EventType("case_review", DISCIPLINE, ("case_title", "unit", "link")),

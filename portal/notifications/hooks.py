@@ -5,6 +5,8 @@ publishes the change and its messages together. Contexts carry only the fields o
 events.EVENTS, never a filer's identity.
 """
 
+from datetime import date
+
 from sqlmodel import Session, select
 
 from portal.i18n import format_date, t
@@ -70,6 +72,12 @@ def report_returned(session: Session, report: Report, *, unit_id: int, reason: s
     context = {**report_context(session, report, unit_id=unit_id), "reason": reason.strip(),
                "link": link("intake")}
     enqueue(session, event="report_returned", context=context, roles=[Role.SUPERVISOR])
+
+
+def followup_due(session: Session, *, today: date, count: int) -> None:
+    """The office's daily word on replies waiting for a 回访 call, once a day."""
+    enqueue(session, event="followup_due", context={"count": count, "link": link("followup")},
+            roles=[Role.SUPERVISOR], dedupe_key=f"followup:{today.isoformat()}")
 
 
 def notice_issued(session: Session, notice: Notice, report: Report) -> None:

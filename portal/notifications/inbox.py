@@ -6,8 +6,8 @@ import re
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from portal import clock
-from portal.errors import ValidationError
+from portal import clock, text_rules
+from portal.errors import PermissionDenied, ValidationError
 from portal.identifiers import is_valid_mobile
 from portal.models import User
 from portal.notifications.events import EVENTS, USER_CHANNELS
@@ -70,8 +70,17 @@ def choices(event: str) -> tuple[str, ...]:
     return ("inbox",) if EVENTS[event].audience == "filer" else USER_CHANNELS
 
 
+def _account(session: Session, actor: Actor) -> User:
+    """Settings belong to an account: an actor without one is refused, not a crash."""
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise PermissionDenied()
+    return user
+
+
 def preferences(session: Session, *, actor: Actor) -> dict:
     """Channels per event (the template's defaults until the user chose), digest, quiet hours."""
+    user = _account(session, actor)
     pref = session.get(NotificationPreference, actor.user_id)
     chosen = json.loads(pref.channels) if pref else {}
     templates = {t.event: t for t in session.exec(select(NotificationTemplate))}
@@ -84,7 +93,6 @@ def preferences(session: Session, *, actor: Actor) -> dict:
         defaults = [c for c in template.channels.split(",") if c in offered]
         channels[event] = {"label": template.label, "offered": list(offered),
                            "channels": [c for c in chosen.get(event, defaults) if c in offered]}
-    user = session.get(User, actor.user_id)
     settings = get_settings()
     return {"email": user.email or "", "mobile": user.mobile or "", "digest": pref.digest if pref else False,
             "quiet_start": pref.quiet_start if pref else settings.notify_quiet_start,
@@ -96,7 +104,8 @@ def save_preferences(session: Session, *, actor: Actor, email: str, digest: bool
                      quiet_start: int, quiet_end: int, channels: dict[str, list[str]],
                      mobile: str | None = None) -> None:
     """Save the actor's own settings; `mobile` None leaves the account's mobile as it is."""
-    email = (email or "").strip()
+    user = _account(session, actor)
+    email = text_rules.check_chars((email or "").strip(), field="email", single_line=True)
     if email and (len(email) > 120 or not EMAIL.match(email)):
         raise ValidationError("error.notify_email_invalid", field="email")
     mobile = None if mobile is None else mobile.strip()
@@ -112,7 +121,6 @@ def save_preferences(session: Session, *, actor: Actor, email: str, digest: bool
     pref.channels = json.dumps(clean, ensure_ascii=False)
     pref.digest, pref.quiet_start, pref.quiet_end = digest, quiet_start, quiet_end
     session.add(pref)
-    user = session.get(User, actor.user_id)
     user.email = email or None
     if mobile is not None:
         user.mobile = mobile or None

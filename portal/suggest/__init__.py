@@ -6,9 +6,12 @@ The newest trained model is stored in the database; the loaded model is cached p
 so a suggestion costs about a millisecond.
 """
 
+from __future__ import annotations
+
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -18,7 +21,9 @@ from portal.errors import ValidationError
 from portal.models import Category, Report, StoredSuggester
 from portal.report_types import WITH_UNIT, Status
 from portal.roles import Actor, Role, require
-from portal.suggest.model import SuggesterModel
+
+if TYPE_CHECKING:  # scikit-learn loads on first use, not when a page imports this module
+    from portal.suggest.model import SuggesterModel
 
 EXAMPLES = Path(__file__).with_name("examples.txt")
 CONFIRMED_STATUSES = frozenset({*WITH_UNIT, Status.REPLIED, Status.CLOSED})
@@ -100,6 +105,8 @@ def train(session: Session, *, actor: Actor | None) -> Trained:
         require(actor, Role.SUPERVISOR, Role.ADMIN)
     started = clock.now()
     data = training_set(session)
+    from portal.suggest.model import SuggesterModel
+
     model = SuggesterModel.fit(data.texts, data.labels, data.weights)
     stored = StoredSuggester(trained_at=clock.now(),
                              trained_by_id=actor.user_id if actor else None,
@@ -131,6 +138,8 @@ def latest_training(session: Session) -> dict | None:
 
 
 def current_model(session: Session) -> SuggesterModel:
+    from portal.suggest.model import SuggesterModel
+
     """The newest stored model, loaded once per process; before any training, one built from
     the catalogue and the shipped examples."""
     newest = session.exec(select(func.max(StoredSuggester.id))).one()

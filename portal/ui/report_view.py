@@ -32,6 +32,30 @@ def summary(view: ReportView) -> None:
         st.warning(tr("detail.estimated"))
 
 
+def answer(view: ReportView) -> None:
+    """The unit's latest answer, large and first, for the filer: what they came to read."""
+    replies = [e for e in view.events if e.action == "reply" and e.note]
+    if not replies:
+        return
+    latest = replies[-1]
+    with st.container(border=True, key="report_answer"):
+        st.subheader(tr("track.answer_title", unit=plain(latest.unit or view.unit or "")))
+        st.caption(tr("track.answer_at", at=format_datetime(latest.at, lang())))
+        st.text(latest.note)
+
+
+def deadlines(view: ReportView) -> None:
+    """The promises that apply to this report, with the dates they fall on."""
+    parts = []
+    if view.respond_due and view.status in ("assigned",):
+        parts.append(tr("track.respond_by", due=format_date(view.respond_due, lang())))
+    if view.reply_due and view.status in ("assigned", "acknowledged", "reopened"):
+        parts.append(tr("track.reply_by", due=format_date(view.reply_due, lang())))
+    if parts:
+        st.info("；".join(parts) + ("　" + tr("detail.estimated") if view.deadline_estimated
+                                    else ""))
+
+
 def event_text(event) -> str:  # noqa: ANN001
     return tr(f"event.{event.action}", unit=event.unit or "")
 

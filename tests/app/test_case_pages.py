@@ -83,3 +83,19 @@ def test_a_clue_gets_its_conclusion_date_through_the_edit_form(open_page, demo_d
     app.date_input[-1].set_value(date(2026, 6, 1))
     next(b for b in app.button if b.label == "保存").click().run()
     assert not app.exception and "已保存。" in texts(app)
+
+
+def test_the_quota_table_speaks_in_counts_against_the_requirement(open_page):
+    app = open_page("pages/quota_dashboard.py", "discipline")
+    app.date_input(key="quota_date").set_value(date(2026, 11, 23)).run()
+    frame = app.dataframe[0].value
+    assert "2026年3月31日 节点" in frame.columns and "2026年12月31日 节点" in frame.columns
+    december = frame.set_index("单位")["2026年12月31日 节点"]
+    assert all("件，处分" in cell and "/2 件" in cell for cell in december)  # n/2 件，处分 m/1 件
+    days = frame.set_index("单位")["剩余天数"]
+    for unit, cell in december.items():
+        if cell.startswith("已达标"):
+            assert days[unit] == ""  # nothing left to count down once met
+        else:
+            assert days[unit] == "38 天"  # to 31 December
+    assert app.get("vega_lite_chart")  # the chart against the quota line

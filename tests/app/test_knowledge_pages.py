@@ -34,7 +34,7 @@ def test_a_unit_sees_similar_answers_replies_and_proposes_an_entry(open_page, de
     assert "知识库中的相似问答" in texts(app)
     assert "建设工程规划许可证办理时限是多久？" in [e.label for e in app.expander]
     app.text_area(key="unit_reply_text").input("经核实，已于本周办结并送达许可证。")
-    app.radio(key="unit_reply_outcome").set_value("resolved")  # a reply names its outcome (#11)
+    app.radio(key="unit_reply_outcome").set_value("resolved")  # #11: a reply has an outcome
     next(b for b in app.button if b.label == "答复办结").click().run()
     assert not app.exception
     app.text_input(key="unit_kb_question").input("建设工程规划许可证多久能办好？")

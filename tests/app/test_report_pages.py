@@ -90,10 +90,13 @@ def test_filer_rates_unsatisfied_and_the_report_reopens(open_page, demo_session)
     app.text_input(key="track_no").input(filed.tracking_no)
     app.text_input(key="track_code").input(filed.query_code)
     app.button[0].click().run()
-    app.radio(key="track_rating").set_value("unsatisfied")
-    next(b for b in app.button if b.label == "提交评价").click().run()
+    content = texts(app)
+    assert "区发改局的答复" in content and "已补办" in content  # the answer, on top
+    app.text_area(key="track_comment").input("仍未补办")
+    app.button(key="track_rate_unsatisfied").click().run()  # one tap rates
     assert not app.exception
     assert "已转入差评整改" in texts(app) and "差评整改中" in texts(app)
+    assert not [b for b in app.button if b.key and b.key.startswith("track_rate_")]
 
 
 def test_supervisor_queue_assigns_a_report(open_page, demo_session):

@@ -54,6 +54,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 class Server:
     def __init__(self, database: Path) -> None:
+        self.database = database
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "BCRYPT_ROUNDS": "4"}

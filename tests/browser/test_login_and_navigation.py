@@ -105,8 +105,39 @@ def test_a_reload_keeps_the_login_and_logout_ends_it(server, page):
     page.get_by_role("button", name="退出登录").wait_for()
     assert "移交函收件箱" in page.inner_text(NAV)
     page.get_by_role("button", name="退出登录").click()
-    page.get_by_role("button", name="登录", exact=True).wait_for()
+    page.get_by_text("我要反映").wait_for()  # back on the portal home
     page.reload()
-    page.get_by_role("button", name="登录", exact=True).wait_for()
+    page.get_by_text("我要反映").wait_for()
     wait_ready(page)
     assert "移交函收件箱" not in page.inner_text(NAV)
+    assert not page.get_by_role("button", name="退出登录").count()
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS,
+                         ids=[a.username for a in DEMO_ACCOUNTS])
+def test_every_page_opened_by_url_shows_only_what_the_role_may_see(server, page, account):
+    """Each role types every page's address: its own pages open, the others never render."""
+    from portal.db import make_engine, session_scope
+    from portal.i18n import t
+    from portal.ui.navigation import PAGES
+    from portal.users import load_actor
+
+    engine = make_engine(f"sqlite:///{server.database}")
+    with session_scope(engine) as session:
+        me = load_actor(session, username=account.username)
+    engine.dispose()
+    page.goto(server.url)
+    wait_ready(page)
+    log_in(page, account.username, account.password)
+    for spec in PAGES:
+        path = spec.script.removeprefix("pages/").removesuffix(".py")
+        page.goto(f"{server.url}/{path}")
+        page.get_by_role("button", name="退出登录").wait_for()  # still logged in
+        wait_ready(page)
+        headings = " ".join(page.locator("h1").all_inner_texts())
+        title = t(spec.title_key)
+        if spec.visible_to(me):
+            assert title.split("（")[0] in headings or spec.script.endswith("home.py"), path
+        else:
+            assert title not in headings, f"{account.username} opened {path}"
+        assert "Traceback" not in page.inner_text("[data-testid='stMain']")

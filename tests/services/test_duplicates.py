@@ -129,7 +129,8 @@ def test_a_merged_duplicate_follows_the_main_report_and_its_filer_rates_on_their
     at(2)
     report_flow.respond(session, actor=people["fgj"], report_id=main.report_id, note="已签收")
     report_flow.reply(session, actor=people["fgj"], report_id=main.report_id,
-                      result="已一次性告知全部材料并当场受理")
+                      result="已一次性告知全部材料并当场受理",
+                      outcome="resolved")
     assert session.get(Report, dup.report_id).status == Status.REPLIED
     view = reports.public_view(session, tracking_no=dup.tracking_no, query_code=dup.query_code)
     assert [e.action for e in view.events] == ["file", "merge", "respond", "reply"]
@@ -153,13 +154,15 @@ def test_an_unsatisfied_filer_of_a_duplicate_gets_their_own_rectification(sessio
     assign(session, people, main.report_id)
     duplicates.merge(session, actor=people["supervisor"], duplicate_id=dup.report_id,
                      main_id=main.report_id)
-    report_flow.reply(session, actor=people["fgj"], report_id=main.report_id, result="已办")
+    report_flow.reply(session, actor=people["fgj"], report_id=main.report_id, result="已办",
+                      outcome="resolved")
     report_flow.rate_with_code(session, tracking_no=dup.tracking_no, query_code=dup.query_code,
                                rating=Rating.UNSATISFIED, comment="我的还没办")
     reopened = session.get(Report, dup.report_id)
     assert reopened.status == Status.REOPENED and reopened.merged_into_id is None
     assert reopened.current_due is not None
-    report_flow.reply(session, actor=people["fgj"], report_id=dup.report_id, result="已单独办理")
+    report_flow.reply(session, actor=people["fgj"], report_id=dup.report_id, result="已单独办理",
+                      outcome="resolved")
     assert session.get(Report, main.report_id).status == Status.REPLIED
 
 
@@ -177,7 +180,8 @@ def test_unmerge_sends_the_report_back_to_triage_and_it_no_longer_follows(sessio
     back = session.get(Report, dup.report_id)
     assert back.merged_into_id is None and back.status == Status.SUBMITTED
     assert back.unit_id is None and back.reply_due is None
-    report_flow.reply(session, actor=people["fgj"], report_id=main.report_id, result="已办")
+    report_flow.reply(session, actor=people["fgj"], report_id=main.report_id, result="已办",
+                      outcome="resolved")
     assert session.get(Report, dup.report_id).status == Status.SUBMITTED
     view = reports.public_view(session, tracking_no=dup.tracking_no, query_code=dup.query_code)
     assert [e.action for e in view.events] == ["file", "merge", "unmerge"]

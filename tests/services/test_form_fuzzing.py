@@ -14,13 +14,18 @@ from hypothesis import strategies as st
 from sqlmodel import SQLModel, func, select, text
 
 from portal import (
+    calendar_schedule,
     cases,
     clock,
     companies,
     escalation,
+    followup,
+    hotline_import,
+    knowledge,
     quotas,
     report_flow,
     reports,
+    return_requests,
     selfcheck,
     text_rules,
     units,
@@ -30,7 +35,21 @@ from portal import (
 from portal.attachments import Upload
 from portal.errors import FormInvalid, PortalError, ValidationError
 from portal.i18n import MESSAGES, t
-from portal.models import Attachment, Report, SelfcheckRow, TypicalCase, Unit, User
+from portal.models import (
+    Attachment,
+    CalendarOverride,
+    ImportMapping,
+    Report,
+    ReportRating,
+    ReturnRequest,
+    SelfcheckRow,
+    TypicalCase,
+    Unit,
+    User,
+)
+from portal.notifications import admin as notify_admin
+from portal.notifications import inbox
+from portal.notifications.tables import NotificationPreference, NotificationTemplate
 from portal.roles import Role
 from portal.selfcheck import RowInput
 from tests.factories import make_user, unit_id
@@ -362,7 +381,219 @@ def test_entering_a_calendar_day(session, people, note, offset, working):
         session, actor=people["admin"], day=day, is_working_day=working, note=note), check)
 
 
-FORMS = 12  # the fuzzed forms above
+# ---- the forms of the merged branches (#11 rules, #15 notifications, #16 triage) ----------
+
+@FUZZ
+@given(result=texts(2100), outcome=st.sampled_from([None, "", "resolved", "partly",
+                                                    "explained", "bogus"]))
+def test_replying_with_an_outcome(session, people, result, outcome):
+    report_id = _assigned(session, people)
+
+    def check(report):  # noqa: ANN001
+        assert report.reply_outcome == outcome
+        stored = session.exec(text("SELECT note FROM report_events WHERE report_id = :r "
+                                   "ORDER BY id DESC LIMIT 1"), params={"r": report_id})
+        assert same(stored.one()[0], result)
+
+    stored_or_refused(session, lambda: report_flow.reply(
+        session, actor=people["fgj"], report_id=report_id, result=result, outcome=outcome),
+        check)
+
+
+def _return_requested(session, people) -> ReturnRequest:
+    report_id = _assigned(session, people)
+    report_flow.return_to_office(session, actor=people["fgj"], report_id=report_id,
+                                 reason="非本单位职责")
+    return return_requests.open_for(session, report_id)
+
+
+@FUZZ
+@given(reason=texts(2100))
+def test_asking_to_return_a_report(session, people, reason):
+    report_id = _assigned(session, people)
+
+    def check(_):  # noqa: ANN001
+        assert same(return_requests.open_for(session, report_id).reason, reason)
+
+    stored_or_refused(session, lambda: report_flow.return_to_office(
+        session, actor=people["fgj"], report_id=report_id, reason=reason), check)
+
+
+@FUZZ
+@given(note=texts(2100), decision=st.sampled_from(["approve", "refuse"]))
+def test_deciding_a_return_request(session, people, note, decision):
+    request_id = _return_requested(session, people).id
+    call = {"approve": lambda: return_requests.approve(session, actor=people["supervisor"],
+                                                       request_id=request_id, note=note),
+            "refuse": lambda: return_requests.refuse(session, actor=people["supervisor"],
+                                                     request_id=request_id, note=note)}
+
+    def check(_):  # noqa: ANN001
+        stored = session.get(ReturnRequest, request_id)
+        assert stored.decision == {"approve": "approved", "refuse": "refused"}[decision]
+        assert same(stored.decision_note, note)
+
+    stored_or_refused(session, call[decision], check)
+
+
+@FUZZ
+@given(result=st.sampled_from(["satisfied", "basically", "unsatisfied", "unreachable", "",
+                               "bogus"]), comment=texts(600))
+def test_recording_a_followup_call(session, people, result, comment):
+    report_id = _assigned(session, people)
+    report_flow.reply(session, actor=people["fgj"], report_id=report_id, result="已办结",
+                      outcome="resolved")
+
+    def check(_):  # noqa: ANN001
+        rating = session.exec(select(ReportRating).where(ReportRating.report_id == report_id)
+                              .order_by(ReportRating.id.desc())).first()
+        assert rating.rating == result and rating.channel == "followup"
+        assert same(rating.comment, comment)
+
+    stored_or_refused(session, lambda: followup.record(
+        session, actor=people["supervisor"], report_id=report_id, result=result,
+        comment=comment), check)
+
+
+@FUZZ
+@given(lines=st.lists(st.one_of(
+    st.builds(lambda day, kind, note: f"2027-{day.month:02d}-{day.day:02d} {kind} {note}",
+              st.dates(date(2027, 1, 1), date(2027, 12, 31)),
+              st.sampled_from(["休", "班", "holiday", "work", "x"]), texts(120)),
+    texts(60)), min_size=1, max_size=4))
+def test_entering_a_calendar_schedule(session, people, lines):
+    schedule = "\n".join(lines)
+
+    def check(saved):  # noqa: ANN001
+        entries = calendar_schedule.parse(schedule)
+        assert saved[0] == len(entries)
+        for entry in entries:
+            row = session.get(CalendarOverride, entry.day)
+            assert row.is_working_day == entry.is_working_day and row.note == entry.note
+            assert not text_rules.FORBIDDEN.search(row.note)
+
+    stored_or_refused(session, lambda: calendar_schedule.save(
+        session, actor=people["admin"], year=2027, text=schedule), check)
+
+
+@FUZZ
+@given(reason=texts(600))
+def test_revoking_an_exemption(session, people, reason):
+    unit, checkpoint = unit_id(session, "区应急局"), date(2026, 3, 31)
+    quotas.exempt_unit(session, actor=people["discipline"], unit_id=unit,
+                       checkpoint=checkpoint, reason="原则上豁免")
+
+    def check(exemption):  # noqa: ANN001
+        assert same(exemption.revoke_reason, reason) and exemption.revoked_at is not None
+
+    stored_or_refused(session, lambda: quotas.revoke_exemption(
+        session, actor=people["discipline"], unit_id=unit, checkpoint=checkpoint,
+        reason=reason), check)
+
+
+@FUZZ
+@given(subject=st.one_of(st.just("新分办件 {tracking_no}"), texts(220)),
+       body=st.one_of(st.just("请在 {reply_due} 前答复 {tracking_no}"), texts(300)),
+       sms_body=st.one_of(st.just("新件 {tracking_no}"), texts(100)),
+       channels=st.lists(st.sampled_from(["inbox", "email", "sms", "pigeon"]), max_size=3))
+def test_editing_a_notification_template(session, people, subject, body, sms_body, channels):
+    def check(template):  # noqa: ANN001
+        stored = session.get(NotificationTemplate, template.event)
+        assert same(stored.subject, subject) and same(stored.body, body)
+        assert same(stored.sms_body, sms_body)
+        assert set(stored.channels.split(",")) - {""} == set(channels) - {"pigeon"}
+
+    stored_or_refused(session, lambda: notify_admin.save_template(
+        session, actor=people["admin"], event="report_assigned", subject=subject, body=body,
+        sms_body=sms_body, channels=channels, quiet_exempt=False, enabled=True), check)
+
+
+@FUZZ
+@given(email=st.one_of(st.just("zhang.wei@example.cn"), st.emails(), texts(130)),
+       mobile=st.one_of(st.none(), mobiles()), digest=st.booleans(),
+       quiet_start=st.integers(-2, 26), quiet_end=st.integers(-2, 26),
+       channels=st.dictionaries(st.sampled_from(["report_assigned", "notice_issued", "bogus"]),
+                                st.lists(st.sampled_from(["inbox", "email", "sms", "x"]),
+                                         max_size=3), max_size=3))
+def test_saving_notification_preferences(session, people, email, mobile, digest, quiet_start,
+                                         quiet_end, channels):
+    actor = people["fgj"]
+
+    def check(_):  # noqa: ANN001
+        user = session.get(User, actor.user_id)
+        assert same(user.email, email)
+        if mobile is not None:
+            assert same(user.mobile, mobile)
+        pref = session.get(NotificationPreference, actor.user_id)
+        assert (pref.digest, pref.quiet_start, pref.quiet_end) == (digest, quiet_start,
+                                                                   quiet_end)
+
+    stored_or_refused(session, lambda: inbox.save_preferences(
+        session, actor=actor, email=email, digest=digest, quiet_start=quiet_start,
+        quiet_end=quiet_end, channels=channels, mobile=mobile), check)
+
+
+@FUZZ
+@given(question=texts(520), answer=texts(300), policy_basis=texts(120),
+       category=st.one_of(st.none(), st.integers(-3, 40)), valid_from=dates(),
+       valid_until=dates(), with_unit=st.booleans())
+def test_writing_a_knowledge_entry(session, people, question, answer, policy_basis, category,
+                                   valid_from, valid_until, with_unit):
+    data = knowledge.EntryInput(question=question, answer=answer, policy_basis=policy_basis,
+                                unit_id=unit_id(session) if with_unit else None,
+                                category_number=category, valid_from=valid_from,
+                                valid_until=valid_until)
+
+    def check(entry):  # noqa: ANN001
+        assert same(entry.question, question) and same(entry.answer, answer)
+        assert same(entry.policy_basis, policy_basis)
+        assert entry.category_number == category and entry.valid_until == valid_until
+
+    stored_or_refused(session, lambda: knowledge.create(session, actor=people["supervisor"],
+                                                        data=data), check)
+
+
+@FUZZ
+@given(source=st.one_of(st.just("12345热线"), texts(50)),
+       mapping=st.dictionaries(st.sampled_from([*hotline_import.FIELDS, "bogus"]),
+                               st.one_of(st.sampled_from(["工单编号", "受理时间", "诉求内容",
+                                                          ""]), texts(20)), max_size=8))
+def test_saving_an_import_mapping(session, people, source, mapping):
+    def check(_):  # noqa: ANN001
+        stored = session.get(ImportMapping, source.strip())
+        assert stored is not None and hotline_import.saved_mapping(
+            session, source=source.strip()) == {k: v for k, v in mapping.items()
+                                                if k in hotline_import.FIELDS and v}
+
+    stored_or_refused(session, lambda: hotline_import.save_mapping(
+        session, actor=people["supervisor"], source=source, mapping=mapping), check)
+
+
+@FUZZ
+@given(comment=texts(600), notes=st.dictionaries(st.integers(-2, 35), texts(600),
+                                                 max_size=3))
+def test_returning_a_self_check_with_notes_per_category(session, people, draft, comment,
+                                                        notes):
+    form = session.get(type(draft), draft.id)
+    if form.status != selfcheck.SUBMITTED:
+        selfcheck.submit(session, actor=people["fgj"], form_id=form.id, version=form.version,
+                         rows=[RowInput(category_number=n, has_problem=False)
+                               for n in range(1, 33)])
+
+    def check(returned):  # noqa: ANN001
+        assert same(returned.review_comment, comment)
+        stored = dict(session.exec(select(SelfcheckRow.category_number,
+                                          SelfcheckRow.review_note)
+                                   .where(SelfcheckRow.form_id == form.id)).all())
+        for number in range(1, 33):
+            assert same(stored[number], notes.get(number, ""))
+
+    stored_or_refused(session, lambda: selfcheck.return_form(
+        session, actor=people["supervisor"], form_id=form.id, comment=comment,
+        category_notes=notes), check)
+
+
+FORMS = 23  # the fuzzed forms above
 
 
 def test_the_figures_of_the_fuzzing(capsys):

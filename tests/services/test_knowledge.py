@@ -45,7 +45,8 @@ def test_a_unit_turns_its_reply_into_an_entry_that_the_office_approves(session, 
     with pytest.raises(ValidationError, match="error.kb_not_replied"):
         knowledge.reply_of(session, actor=fgj, report_id=filed.report_id)
     report_flow.reply(session, actor=fgj, report_id=filed.report_id,
-                      result="已告知所需全部材料清单，并当场受理。")
+                      result="已告知所需全部材料清单，并当场受理。",
+                      outcome="resolved")
     offered = knowledge.reply_of(session, actor=fgj, report_id=filed.report_id)
     assert offered["answer"] == "已告知所需全部材料清单，并当场受理。"
     assert offered["category_number"] == 15
@@ -119,7 +120,8 @@ def test_excel_round_trip_keeps_entries_and_a_bad_row_refuses_the_file(session, 
 def test_the_public_faq_lists_only_approved_valid_entries(session, people):
     knowledge.create(session, actor=people["supervisor"], data=PERMIT)
     filed = replied_report(session, people)
-    report_flow.reply(session, actor=people["fgj"], report_id=filed.report_id, result="已办理完毕")
+    report_flow.reply(session, actor=people["fgj"], report_id=filed.report_id, result="已办理完毕",
+                      outcome="resolved")
     knowledge.propose_from_reply(session, actor=people["fgj"], report_id=filed.report_id,
                                  data=knowledge.EntryInput(question="待审核的问题内容",
                                                            answer="待审核的答复内容"))

@@ -389,3 +389,15 @@ def test_a_company_account_chooses_only_the_inbox_for_its_reports(session, peopl
                            channels={"filer_replied": ["inbox", "sms", "email"]})
     prefs = inbox.preferences(session, actor=people["company"])
     assert prefs["channels"]["filer_replied"]["channels"] == ["inbox"]
+
+
+def test_the_office_is_told_once_a_day_of_replies_waiting_for_a_回访(session, people):
+    done = assigned(session, people)
+    report_flow.reply(session, actor=people["fgj"], report_id=done.report_id, result="已办结",
+                      outcome="resolved")  # replied Monday 23 November, then nobody rates
+    assert daily.run_daily(session, today=date(2026, 11, 25)).followups == 0  # 2 days: not yet
+    assert daily.run_daily(session, today=date(2026, 11, 27)).followups == 1  # 4 working days
+    assert daily.run_daily(session, today=date(2026, 11, 27)).followups == 0  # once a day
+    [message] = inbox_of(session, people["supervisor"], "followup_due")
+    assert "1 件答复待回访" in message.subject and "/followup" in message.body
+    assert not inbox_of(session, people["fgj"], "followup_due")
