@@ -6,12 +6,13 @@ from portal.i18n import format_date
 from portal.roles import Role
 from portal.ui.context import db, lang, show_error, tr
 from portal.ui.guard import require_login
-from portal.ui.widgets import flash, show_flash
+from portal.ui.widgets import ask_to_confirm, flash, pending_confirmation, show_flash
 
 me = require_login(Role.ADMIN)
 
 st.title(tr("page.admin_calendar"))
 show_flash()
+pending_confirmation()
 st.caption(tr("calendar.intro", years=f"{workdays.BUILTIN_FIRST_YEAR}–{workdays.BUILTIN_LAST_YEAR}"))
 
 this_year = clock.today().year
@@ -27,10 +28,12 @@ with db() as session:
 if not workdays._builtin_knows(year):
     mark = "rules.calendar_unmark_official" if official else "rules.calendar_mark_official"
     if st.button(tr(mark, year=year), key="calendar_official"):
-        with db() as session:
-            calendar_schedule.set_official(session, actor=me, year=year, official=not official)
-        flash(tr("rules.calendar_marked"))
-        st.rerun()
+        ask_to_confirm(tr("uirep.ask_unmark_official" if official else "uirep.ask_mark_official",
+                          year=year),
+                       lambda s: calendar_schedule.set_official(s, actor=me, year=year,
+                                                                official=not official),
+                       tr("uirep.unmarked_official" if official else "uirep.marked_official",
+                          year=year))
 
 with st.expander(tr("rules.calendar_bulk"), expanded=not overrides):
     st.caption(tr("rules.calendar_bulk_help"))
@@ -58,10 +61,13 @@ with st.expander(tr("rules.calendar_bulk"), expanded=not overrides):
                          hide_index=True, use_container_width=True)
         if save_col.button(tr("rules.calendar_save_all"), type="primary",
                            key="calendar_bulk_save"):
-            with db() as session:
-                days, moved = calendar_schedule.save(session, actor=me, year=year, text=text)
-            flash(tr("rules.calendar_saved", days=days, moved=moved))
-            st.rerun()
+            with db() as session:  # check it first, so the question can say what changes
+                rows = calendar_schedule.preview(session, actor=me, year=year, text=text)
+            ask_to_confirm(tr("uirep.ask_calendar_save", year=year, days=len(rows),
+                              changed=sum(r.changes for r in rows)),
+                           lambda s: calendar_schedule.save(s, actor=me, year=year, text=text),
+                           lambda saved: tr("rules.calendar_saved", days=saved[0],
+                                            moved=saved[1]))
     except PortalError as error:
         show_error(error)
 

@@ -6,12 +6,13 @@ from portal.roles import Role
 from portal.ui.context import db, show_error, tr
 from portal.ui.guard import require_login
 from portal.ui.text import plain
-from portal.ui.widgets import flash, show_flash, yes_no
+from portal.ui.widgets import ask_to_confirm, flash, pending_confirmation, show_flash, yes_no
 
 me = require_login(Role.ADMIN)
 
 st.title(tr("page.admin_units"))
 show_flash()
+pending_confirmation()
 st.caption(tr("units.never_deleted"))
 with db() as session:
     all_units = units.list_units(session, active_only=False)
@@ -44,7 +45,15 @@ with edit:
             new_name = st.text_input(tr("units.name"), value=chosen.name, max_chars=units.MAX_NAME)
             new_quota = st.checkbox(tr("units.quota"), value=chosen.quota_applies)
             new_active = st.checkbox(tr("units.active"), value=chosen.active)
-            if st.form_submit_button(tr("units.save"), type="primary"):
+            saved = st.form_submit_button(tr("units.save"), type="primary")
+            if saved and chosen.active and not new_active:  # no more assignments: ask first
+                ask_to_confirm(tr("uirep.ask_deactivate_unit", name=chosen.name),
+                               lambda s: units.update_unit(s, actor=me, unit_id=unit_id,
+                                                           name=new_name,
+                                                           quota_applies=new_quota,
+                                                           active=False),
+                               tr("uirep.unit_deactivated", name=chosen.name))
+            elif saved:
                 try:
                     with db() as session:
                         units.update_unit(session, actor=me, unit_id=unit_id, name=new_name,

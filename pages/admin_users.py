@@ -5,7 +5,15 @@ from portal.errors import PortalError
 from portal.roles import Role
 from portal.ui.context import db, show_error, tr
 from portal.ui.guard import require_login
-from portal.ui.widgets import current_page, flash, pager, show_flash, yes_no
+from portal.ui.widgets import (
+    ask_to_confirm,
+    current_page,
+    flash,
+    pager,
+    pending_confirmation,
+    show_flash,
+    yes_no,
+)
 
 me = require_login(Role.ADMIN)
 PAGE_SIZE = 20
@@ -18,6 +26,7 @@ def role_label(code: str) -> str:
 
 st.title(tr("page.admin_users"))
 show_flash()
+pending_confirmation()
 search = st.text_input(tr("users.search"), key="users_search")
 with db() as session:
     rows, total = users.list_users(session, actor=me, search=search,
@@ -96,7 +105,14 @@ with edit_tab:
             except PortalError as error:
                 show_error(error)
         toggle_label = tr("users.deactivate") if row["active"] else tr("users.activate")
-        if active_col.button(toggle_label, key=f"users_toggle_{picked}"):
+        toggled = active_col.button(toggle_label, key=f"users_toggle_{picked}")
+        if toggled and row["active"]:  # locks someone out: ask first
+            ask_to_confirm(tr("uirep.ask_deactivate_user", username=row["username"],
+                              name=row["display_name"]),
+                           lambda s: users.set_user_active(s, actor=me, user_id=picked,
+                                                           active=False),
+                           tr("uirep.user_deactivated", username=row["username"]))
+        elif toggled:
             try:
                 with db() as session:
                     users.set_user_active(session, actor=me, user_id=picked,

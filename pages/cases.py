@@ -7,8 +7,17 @@ from portal.i18n import format_date
 from portal.roles import Role
 from portal.ui.context import audited, db, lang, show_error, show_form_errors, tr
 from portal.ui.guard import require_login
+from portal.ui.report_view import category_label
 from portal.ui.text import plain, show_field, show_text
-from portal.ui.widgets import current_page, flash, pager, show_flash
+from portal.ui.widgets import (
+    ask_to_confirm,
+    current_page,
+    flash,
+    pager,
+    pending_confirmation,
+    pick_row,
+    show_flash,
+)
 
 me = require_login(Role.UNIT, Role.DISCIPLINE)
 office = me.has(Role.DISCIPLINE)
@@ -16,26 +25,32 @@ PAGE_SIZE = 20
 
 st.title(tr("page.cases"))
 show_flash()
+pending_confirmation()
 with db() as session:
     unit_names = {u.id: u.name for u in units.list_units(session)}
-    labels = {e.number: f"{e.number}. {e.text}" for e in catalogue.list_categories(session)}
+    texts = {e.number: e.text for e in catalogue.list_categories(session)}
+labels = {number: f"{number}. {text}" for number, text in texts.items()}
 
 status = st.selectbox(tr("case.filter"), [None, *cases.STATUSES], key="cases_status",
                       format_func=lambda s: tr(f"case.status.{s}") if s else tr("common.all"))
 with db() as session:
     rows, total = cases.list_cases(session, actor=me, status=status,
                                    page=current_page("cases_page"), page_size=PAGE_SIZE)
+picked = None
 if rows:
-    st.dataframe([{tr("case.col.unit"): r["unit"], tr("case.col.title"): r["title"],
-                   tr("case.col.category"): r["category_number"],
-                   tr("case.col.status"): tr(f"case.status.{r['status']}"),
-                   tr("case.col.source"): tr(f"case.source.{r['source']}"),
-                   tr("case.col.outcomes"): "、".join(tr(f"case.outcome.{o}")
-                                                     for o in r["outcomes"]),
-                   tr("case.col.concluded_on"): format_date(r["concluded_on"], lang())
-                   if r["concluded_on"] else "",
-                   tr("case.col.exposed"): "✓" if r["exposed"] else ""} for r in rows],
-                 hide_index=True, use_container_width=True)
+    st.caption(tr("uirep.pick_hint"))
+    by_id = {r["id"]: r for r in rows}
+    picked = pick_row(
+        [{tr("case.col.unit"): r["unit"], tr("case.col.title"): r["title"],
+          tr("case.col.category"): category_label(r["category_number"],
+                                                  texts.get(r["category_number"])),
+          tr("case.col.status"): tr(f"case.status.{r['status']}"),
+          tr("case.col.source"): tr(f"case.source.{r['source']}"),
+          tr("case.col.outcomes"): "、".join(tr(f"case.outcome.{o}") for o in r["outcomes"]),
+          tr("case.col.concluded_on"): format_date(r["concluded_on"], lang())
+          if r["concluded_on"] else "",
+          tr("case.col.exposed"): tr("common.yes") if r["exposed"] else ""} for r in rows],
+        list(by_id), key="cases_table")
     pager(total=total, page_size=PAGE_SIZE, key="cases_page")
 else:
     st.info(tr("case.none"))
@@ -90,10 +105,7 @@ with st.expander(tr("case.register"), expanded=bool(letter)), st.form("cases_new
         except PortalError as error:
             show_error(error)
 
-if rows:
-    by_id = {r["id"]: r for r in rows}
-    picked = st.selectbox(tr("case.pick"), list(by_id), key="cases_pick",
-                          format_func=lambda i: f"{by_id[i]['unit']}　{by_id[i]['title']}")
+if picked is not None:
     chosen = by_id[picked]
     st.markdown(f"**{plain(chosen['title'])}**　{tr('case.status.' + chosen['status'])}")
     show_text(chosen["summary"])
@@ -147,24 +159,29 @@ if rows:
     position = cases.STATUSES.index(chosen["status"])
     if position + 1 < len(cases.STATUSES):
         target = cases.STATUSES[position + 1]
+        label = tr(f"case.status.{target}")
+        done = tr("uirep.case_advanced", title=chosen["title"], status=label)
         if (target != "verified" or office) and st.button(
-                tr("case.advance", status=tr(f"case.status.{target}")), key="cases_advance"):
-            try:
-                with db() as session:
-                    cases.advance(session, actor=me, case_id=picked, to=target)
-                flash(tr("action.done"))
-                st.rerun()
-            except PortalError as error:
-                show_error(error)
+                tr("case.advance", status=label), key="cases_advance",
+                type="primary" if target != "verified" else "secondary"):
+            if target == "verified":  # cannot be edited afterwards: ask first
+                ask_to_confirm(tr("uirep.ask_verify", title=chosen["title"]),
+                               lambda s: cases.advance(s, actor=me, case_id=picked, to=target),
+                               done)
+            else:
+                try:
+                    with db() as session:
+                        cases.advance(session, actor=me, case_id=picked, to=target)
+                    flash(done)
+                    st.rerun()
+                except PortalError as error:
+                    show_error(error)
     if office and chosen["status"] == "verified" and not chosen["exposed"]:
         with st.form("cases_expose"):
             public_summary = st.text_area(tr("case.expose_summary"), max_chars=1000)
             if st.form_submit_button(tr("case.expose")):
-                try:
-                    with db() as session:
-                        cases.expose(session, actor=me, case_id=picked,
-                                     public_summary=public_summary)
-                    flash(tr("action.done"))
-                    st.rerun()
-                except PortalError as error:
-                    show_error(error)
+                ask_to_confirm(tr("uirep.ask_expose", title=chosen["title"],
+                                  summary=public_summary.strip()),
+                               lambda s: cases.expose(s, actor=me, case_id=picked,
+                                                      public_summary=public_summary),
+                               tr("uirep.exposed", title=chosen["title"]))

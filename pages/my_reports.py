@@ -8,8 +8,8 @@ from portal.roles import Role
 from portal.ui import report_view
 from portal.ui.context import db, lang, show_error, tr
 from portal.ui.guard import require_login
-from portal.ui.report_actions import PAGE_SIZE, row_for_table
-from portal.ui.widgets import current_page, flash, pager, show_flash
+from portal.ui.report_actions import PAGE_SIZE, report_table
+from portal.ui.widgets import current_page, flash, show_flash
 
 me = require_login(Role.COMPANY)
 
@@ -21,11 +21,10 @@ with db() as session:
 if not rows:
     st.info(tr("queue.empty"))
     st.stop()
-st.dataframe([row_for_table(r) for r in rows], hide_index=True, use_container_width=True)
-pager(total=total, page_size=PAGE_SIZE, key="mine_page")
-by_id = {r["id"]: r for r in rows}
-picked = st.selectbox(tr("queue.open"), list(by_id), key="mine_pick",
-                      format_func=lambda i: f"{by_id[i]['tracking_no']}　{by_id[i]['title']}")
+row = report_table("mine", rows, total)
+if row is None:
+    st.stop()
+picked = row["id"]
 with db() as session:
     view = reports.owner_view(session, actor=me, report_id=picked)
 report_view.summary(view)

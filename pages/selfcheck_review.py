@@ -9,8 +9,7 @@ from portal.roles import Role
 from portal.ui import selfcheck_form
 from portal.ui.context import db, lang, show_error, tr
 from portal.ui.guard import require_login
-from portal.ui.report_actions import CARD_MARK
-from portal.ui.widgets import ask_to_confirm, flash, pending_confirmation, show_flash
+from portal.ui.widgets import ask_to_confirm, card_styled, flash, pending_confirmation, show_flash
 
 me = require_login(Role.SUPERVISOR, Role.DISCIPLINE)
 office = me.has(Role.SUPERVISOR)
@@ -75,15 +74,16 @@ st.subheader(tr("selfcheck.completion"))
 
 def card_of(row: dict) -> str:
     which = cards.card(campaign["due_date"], today) if row["waiting"] else None
-    return f"{CARD_MARK[which]} {tr('card.' + which)}" if which else ""
+    return tr(f"card.{which}") if which else ""
 
 
-st.dataframe([{tr("card.col"): card_of(r), tr("selfcheck.col.unit"): r["unit"],
+st.dataframe(card_styled([{tr("card.col"): card_of(r), tr("selfcheck.col.unit"): r["unit"],
                tr("selfcheck.col.state"): tr(f"selfcheck.state.{r['state']}"),
                tr("selfcheck.col.submitted_at"): format_datetime(r["submitted_at"], lang())
                if r["submitted_at"] else "",
                tr("selfcheck.col.problems"): r["problems"], tr("selfcheck.col.open"): r["open"]}
-              for r in rows], hide_index=True, use_container_width=True)
+              for r in rows], tr("card.col")),
+             hide_index=True, use_container_width=True)
 
 reviewable = {r["form_id"]: r for r in rows if r["form_id"]}
 if reviewable:

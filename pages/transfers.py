@@ -5,7 +5,8 @@ from portal.roles import Role
 from portal.ui import report_actions
 from portal.ui.context import db, tr
 from portal.ui.guard import require_login
-from portal.ui.widgets import current_page, pager
+from portal.ui.text import plain
+from portal.ui.widgets import current_page, pager, pick_row
 
 me = require_login(Role.DISCIPLINE)
 
@@ -18,13 +19,14 @@ with db() as session:
 if not letters:
     st.info(tr("notice.none"))
     st.stop()
-report_actions.notice_table(letters)
+st.caption(tr("uirep.pick_hint"))
+by_id = {letter["id"]: letter for letter in letters}
+chosen = pick_row(report_actions.notice_records(letters), list(by_id), key="transfers_table")
 pager(total=total, page_size=report_actions.PAGE_SIZE, key="transfers_page")
 report_actions.notice_downloads("transfers", letters)
-
-by_id = {letter["id"]: letter for letter in letters}
-chosen = st.selectbox(tr("case.letter_pick"), list(by_id), key="transfers_pick",
-                      format_func=lambda i: f"{by_id[i]['number']}　{by_id[i]['unit']}")
-if st.button(tr("case.open_from_letter"), type="primary", key="transfers_open_case"):
-    st.session_state["case_from_letter"] = by_id[chosen]
-    st.switch_page("pages/cases.py")
+if chosen is not None:
+    letter = by_id[chosen]
+    st.subheader(f"{letter['number']}　{plain(letter['unit'])}")
+    if st.button(tr("case.open_from_letter"), type="primary", key="transfers_open_case"):
+        st.session_state["case_from_letter"] = letter
+        st.switch_page("pages/cases.py")

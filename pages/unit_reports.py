@@ -7,15 +7,16 @@ from portal.ui import report_actions
 from portal.ui.context import db, lang, tr
 from portal.ui.guard import require_login
 from portal.ui.text import plain
-from portal.ui.widgets import current_page, pager, show_flash
+from portal.ui.widgets import current_page, pager, pending_confirmation, show_flash
 
 me = require_login(Role.UNIT)
 
 st.title(f"{tr('page.unit_reports')}（{plain(me.unit_name)}）")
 show_flash()
+pending_confirmation()
 picked = report_actions.queue("unit", me, reports.unit_queue)
 if picked is not None:
-    report_actions.detail("unit", me, picked)
+    report_actions.detail("unit", me, picked["id"], card=picked.get("card"))
 
 with st.expander(tr("rules.unit_ratings")):
     with db() as session:

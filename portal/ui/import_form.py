@@ -7,6 +7,7 @@ from portal.errors import PortalError
 from portal.i18n import format_datetime
 from portal.roles import Actor
 from portal.ui.context import db, lang, show_error, tr
+from portal.ui.widgets import ask_to_confirm, pending_confirmation
 
 PREFIX = "import"
 PREVIEW_ROWS = 50
@@ -108,6 +109,7 @@ def _import(actor: Actor, checked: list[hotline_import.Row]) -> None:
 
 
 def render(actor: Actor) -> None:
+    pending_confirmation()
     st.caption(tr("import.intro"))
     upload = st.file_uploader(tr("import.file"), type=["xlsx", "csv"], key=f"{PREFIX}_file")
     source = st.text_input(tr("import.source"), value=hotline_import.DEFAULT_SOURCE,
@@ -132,4 +134,10 @@ def render(actor: Actor) -> None:
         return
     _preview(actor, checked)
     if st.button(tr("import.run"), type="primary", key=f"{PREFIX}_run"):
+        bad = sum(1 for r in checked if r.errors)
+        again = sum(1 for r in checked if r.already_imported and not r.errors)
+        ask_to_confirm(tr("uirep.ask_import", file=upload.name, source=source, rows=len(checked),
+                          new=len(checked) - bad - again, again=again, bad=bad),
+                       lambda _session: st.session_state.update({f"{PREFIX}_go": True}), None)
+    if st.session_state.pop(f"{PREFIX}_go", False):  # confirmed: run here, with its progress bar
         _import(actor, checked)

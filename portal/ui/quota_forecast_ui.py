@@ -1,10 +1,13 @@
 """The forecast section of the discipline dashboard."""
 
+from datetime import date
+
 import streamlit as st
 
 from portal import quota_forecast
+from portal.i18n import format_date
 from portal.roles import Actor
-from portal.ui.context import db, tr
+from portal.ui.context import db, lang, tr
 
 
 def render(actor: Actor, *, year: int, on) -> None:  # noqa: ANN001
@@ -28,6 +31,6 @@ def render(actor: Actor, *, year: int, on) -> None:  # noqa: ANN001
                 f"{mark['required_sanctioned']}（{flag}）")
 
     st.dataframe([{tr("quota.col.unit"): u["unit"],
-                   **{tr("quota.col.checkpoint", date=m["date"]): cell(m)
+                   **{tr("quota.col.checkpoint", date=format_date(date.fromisoformat(m["date"]), lang())): cell(m)
                       for m in u["checkpoints"]}} for u in result["units"]],
                  hide_index=True, use_container_width=True)

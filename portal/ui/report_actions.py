@@ -10,14 +10,21 @@ from portal.roles import Actor, Role
 from portal.ui import knowledge_ui, report_view, rules_sections, triage_insight
 from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.text import plain, show_field
-from portal.ui.widgets import current_page, flash, pager
+from portal.ui.widgets import (
+    ask_to_confirm,
+    card_badge,
+    card_styled,
+    current_page,
+    flash,
+    pager,
+    pick_row,
+)
 
 PAGE_SIZE = 20
-CARD_MARK = {cards.RED: "🔴", cards.YELLOW: "🟡"}
 
 
-def queue(prefix: str, actor: Actor, list_fn) -> int | None:  # noqa: ANN001
-    """A filtered, paginated list; returns the id of the report picked for the detail view."""
+def queue(prefix: str, actor: Actor, list_fn) -> dict | None:  # noqa: ANN001
+    """A filtered, paginated list whose rows open a report; returns the open report's row."""
     with db() as session:
         counts = reports.status_counts(session, actor=actor)
     st.caption(tr("queue.counts") + "：" + "　".join(
@@ -38,20 +45,26 @@ def queue(prefix: str, actor: Actor, list_fn) -> int | None:  # noqa: ANN001
     if not rows:
         st.info(tr("queue.empty"))
         return None
-    st.dataframe([row_for_table(r) for r in rows], hide_index=True, use_container_width=True)
+    return report_table(prefix, rows, total)
+
+
+def report_table(prefix: str, rows: list[dict], total: int) -> dict | None:
+    """The reports as a table with its pager; the row the user selected (remembered)."""
+    st.caption(tr("uirep.pick_hint"))
+    by_id = {r["id"]: r for r in rows}
+    picked = pick_row(card_styled([row_for_table(r) for r in rows], tr("card.col")),
+                      list(by_id), key=f"{prefix}_table")
     if any(r["deadline_estimated"] and r["current_due"] for r in rows):
         st.caption(tr("queue.estimated_mark"))
     pager(total=total, page_size=PAGE_SIZE, key=f"{prefix}_page")
-    by_id = {r["id"]: r for r in rows}
-    return st.selectbox(tr("queue.open"), list(by_id), key=f"{prefix}_pick",
-                        format_func=lambda i: f"{by_id[i]['tracking_no']}　{by_id[i]['title']}")
+    return by_id.get(picked)
 
 
 def row_for_table(r: dict) -> dict:
     def day(d) -> str:  # noqa: ANN001
         return format_date(d, lang()) if d else ""
 
-    card = f"{CARD_MARK[r['card']]} {tr('card.' + r['card'])}" if r.get("card") else ""
+    card = tr(f"card.{r['card']}") if r.get("card") else ""
     return {tr("card.col"): card, tr("queue.col.no"): r["tracking_no"], tr("queue.col.kind"): tr(f"kind.{r['kind']}"),
             tr("queue.col.title"): r["title"],
             tr("queue.col.status"): report_view.status_label(r["status"]),
@@ -62,7 +75,8 @@ def row_for_table(r: dict) -> dict:
             tr("queue.col.channel"): tr(f"channel.{r['channel']}")}
 
 
-def detail(prefix: str, actor: Actor, report_id: int) -> None:
+def detail(prefix: str, actor: Actor, report_id: int, card: str | None = None) -> None:
+    """The open report: a reopen banner on top, then what it is, the one next step, history."""
     with db() as session:
         try:
             view = reports.staff_view(session, actor=actor, report_id=report_id)
@@ -70,9 +84,13 @@ def detail(prefix: str, actor: Actor, report_id: int) -> None:
             show_error(error)
             return
     st.divider()
+    rules_sections.reopen_banner(actor, view)
     report_view.summary(view)
+    card_badge(card)
+    merged = triage_insight.merged_notice(actor, view)
     report_view.details(view)
     _attachments(prefix, actor, view)
+    actions(prefix, actor, view, merged=merged)
     report_view.timeline(view)
     rules_sections.ratings(actor, view)
     rules_sections.return_requests_section(prefix, actor, view, _run)
@@ -82,19 +100,43 @@ def detail(prefix: str, actor: Actor, report_id: int) -> None:
         show_field(tr("case.linked_cases"),
                    "、".join(f"{c['title']}（{tr('case.status.' + c['status'])}）"
                             for c in linked))
-    merged = triage_insight.merged_notice(actor, view)
     triage_insight.duplicates_panel(prefix, actor, view, merged=merged)
     notices(prefix, actor, view)
-    allowed = report_flow.allowed_actions(view.status, actor)
-    if "reply" in allowed and not merged:
-        knowledge_ui.reply_hints(actor, view)
-    for action in allowed:
-        if not merged or action == "note":  # a merged report moves with its main report
-            _ACTIONS[action](prefix, actor, view)
     knowledge_ui.propose_form(prefix, actor, view)
 
 
+PRIMARY_ORDER = ("assign", "respond", "reply")  # the one next step, by the state the report is in
+RARE = ("reject", "return", "note")
+
+
+def actions(prefix: str, actor: Actor, view: reports.ReportView, *, merged: bool) -> None:
+    """The next step as the one primary button; others secondary, rare ones folded away."""
+    allowed = [a for a in report_flow.allowed_actions(view.status, actor)
+               if a != "rate" and (not merged or a == "note")]  # a merged report follows its main one
+    if not allowed:
+        return
+    primary = next((a for a in PRIMARY_ORDER if a in allowed), None)
+    others = [a for a in allowed if a != primary]
+    if "reply" in allowed:
+        knowledge_ui.reply_hints(actor, view)
+    if primary:
+        _ACTIONS[primary](prefix, actor, view, primary=True)
+    for action in others:
+        if action not in RARE:
+            _ACTIONS[action](prefix, actor, view, primary=False)
+    rare = [a for a in others if a in RARE]
+    if rare:
+        with st.expander(tr("uirep.more_actions")):
+            for action in rare:
+                _ACTIONS[action](prefix, actor, view, primary=False)
+
+
 def notice_table(rows: list[dict]) -> None:
+    st.dataframe(notice_records(rows), hide_index=True, use_container_width=True)
+
+
+def notice_records(rows: list[dict]) -> list[dict]:
+    """The notices as table rows (the transfer inbox selects from the same table)."""
     def state(n: dict) -> str:
         if n["withdrawn"]:
             return tr("notice.state.withdrawn")
@@ -107,17 +149,16 @@ def notice_table(rows: list[dict]) -> None:
         return tr({None: "notice.state.pending", True: "notice.state.complied",
                    False: "notice.state.missed"}[n["complied"]])
 
-    st.dataframe([{tr("notice.col.number"): n["number"],
-                   tr("notice.col.kind"): tr(f"notice.kind.{n['kind']}"),
-                   tr("notice.col.report"): f"{n['tracking_no']} {n['report_title']}",
-                   tr("notice.col.unit"): n["unit"],
-                   tr("notice.col.issued"): format_date(n["issued_on"], lang()),
-                   tr("notice.col.overdue"): n["overdue_days"],
-                   tr("notice.col.overdue_calendar"): n.get("overdue_calendar_days", 0),
-                   tr("notice.col.deadline"): format_date(n["deadline"], lang())
-                   if n["deadline"] else "—",
-                   tr("notice.col.state"): state(n)} for n in rows],
-                 hide_index=True, use_container_width=True)
+    return [{tr("notice.col.number"): n["number"],
+            tr("notice.col.kind"): tr(f"notice.kind.{n['kind']}"),
+            tr("notice.col.report"): f"{n['tracking_no']} {n['report_title']}",
+            tr("notice.col.unit"): n["unit"],
+            tr("notice.col.issued"): format_date(n["issued_on"], lang()),
+            tr("notice.col.overdue"): n["overdue_days"],
+            tr("notice.col.overdue_calendar"): n.get("overdue_calendar_days", 0),
+            tr("notice.col.deadline"): format_date(n["deadline"], lang())
+            if n["deadline"] else "—",
+            tr("notice.col.state"): state(n)} for n in rows]
 
 
 def notice_downloads(prefix: str, rows: list[dict]) -> None:
@@ -147,8 +188,13 @@ def notices(prefix: str, actor: Actor, view: reports.ReportView) -> None:
         with st.form(f"{prefix}_issue_{view.id}", clear_on_submit=True):
             reason = st.text_input(tr("notice.issue_reason"), key=f"{prefix}_issue_reason")
             if st.form_submit_button(tr("notice.issue", kind=kind)):
-                _run(lambda s: escalation.issue_by_hand(s, actor=actor, report_id=view.id,
-                                                        reason=reason))
+                ask_to_confirm(
+                    tr("uirep.ask_issue", no=view.tracking_no, kind=kind, unit=view.unit or "—",
+                       reason=reason.strip()),
+                    lambda s: escalation.issue_by_hand(s, actor=actor, report_id=view.id,
+                                                       reason=reason),
+                    lambda n: tr("uirep.issued", number=n.number, no=view.tracking_no,
+                                 deadline=day(n.deadline)))
     live = {n["id"]: n for n in rows if not n["withdrawn"]}
     if live:
         with st.form(f"{prefix}_withdraw_{view.id}", clear_on_submit=True):
@@ -157,8 +203,13 @@ def notices(prefix: str, actor: Actor, view: reports.ReportView) -> None:
                                   key=f"{prefix}_withdraw_pick")
             reason = st.text_input(tr("notice.withdraw_reason"), key=f"{prefix}_withdraw_reason")
             if st.form_submit_button(tr("notice.withdraw")):
-                _run(lambda s: escalation.withdraw(s, actor=actor, notice_id=chosen,
-                                                   reason=reason))
+                number = live[chosen]["number"]
+                ask_to_confirm(
+                    tr("uirep.ask_withdraw", number=number, no=view.tracking_no,
+                       reason=reason.strip()),
+                    lambda s: escalation.withdraw(s, actor=actor, notice_id=chosen,
+                                                  reason=reason),
+                    tr("uirep.withdrawn", number=number, no=view.tracking_no))
 
 
 def _attachments(prefix: str, actor: Actor, view: reports.ReportView) -> None:
@@ -177,17 +228,23 @@ def _attachments(prefix: str, actor: Actor, view: reports.ReportView) -> None:
                            key=f"{prefix}_file_{item['id']}")
 
 
-def _run(call, message_key: str = "action.done") -> None:  # noqa: ANN001
+def _run(call, say=None) -> None:  # noqa: ANN001
+    """Run one service call; flash `say` (a text, or made from the call's result) and rerun."""
     try:
         with db() as session:
-            call(session)
-        flash(tr(message_key))
+            result = call(session)
+            message = say(result) if callable(say) else (say or tr("action.done"))
+        flash(message)
         st.rerun()
     except PortalError as error:
         show_error(error)
 
 
-def _assign(prefix: str, actor: Actor, view: reports.ReportView) -> None:
+def day(value) -> str:  # noqa: ANN001
+    return format_date(value, lang()) if value else "—"
+
+
+def _assign(prefix: str, actor: Actor, view: reports.ReportView, *, primary: bool) -> None:
     with db() as session:
         unit_names = {u.id: u.name for u in units.list_units(session)}
         labels = {e.number: f"{e.number}. {e.text}" for e in catalogue.list_categories(session)}
@@ -206,29 +263,47 @@ def _assign(prefix: str, actor: Actor, view: reports.ReportView) -> None:
                                 index=numbers.index(preselect if preselect in labels else None),
                                 format_func=lambda n: tr("report.category_unknown") if n is None
                                 else labels[n], key=f"{prefix}_assign_category")
-        if st.form_submit_button(tr("action.assign"), type="primary"):
+        if st.form_submit_button(tr("action.assign"), type="primary" if primary else "secondary"):
             _run(lambda s: report_flow.assign(s, actor=actor, report_id=view.id, unit_id=unit_id,
-                                              category_number=category))
+                                              category_number=category),
+                 lambda r: tr("uirep.assigned", no=r.tracking_no, unit=unit_names[unit_id],
+                              respond_due=day(r.respond_due), reply_due=day(r.reply_due)))
 
 
-def _text_action(label_key: str, button_key: str, fn_name: str, arg: str):  # noqa: ANN202
-    def render(prefix: str, actor: Actor, view: reports.ReportView) -> None:
+def _reject(prefix: str, actor: Actor, view: reports.ReportView, *, primary: bool) -> None:
+    with st.form(f"{prefix}_reject_{view.id}", clear_on_submit=True):
+        reason = st.text_area(tr("action.reject_reason"), max_chars=report_flow.MAX_NOTE,
+                              key=f"{prefix}_reject_text")
+        if st.form_submit_button(tr("action.reject")):
+            ask_to_confirm(
+                tr("uirep.ask_reject", no=view.tracking_no, title=view.title,
+                   reason=reason.strip()),
+                lambda s: report_flow.reject(s, actor=actor, report_id=view.id, reason=reason),
+                tr("uirep.rejected", no=view.tracking_no))
+
+
+def _text_action(label_key: str, button_key: str, fn_name: str, arg: str, done_key: str):  # noqa: ANN202
+    def render(prefix: str, actor: Actor, view: reports.ReportView, *, primary: bool) -> None:
         with st.form(f"{prefix}_{fn_name}_{view.id}", clear_on_submit=True):
             text = st.text_area(tr(label_key), max_chars=report_flow.MAX_NOTE,
                                 key=f"{prefix}_{fn_name}_text")
-            if st.form_submit_button(tr(button_key)):
+            if st.form_submit_button(tr(button_key),
+                                     type="primary" if primary else "secondary"):
                 fn = getattr(report_flow, fn_name)
-                _run(lambda s: fn(s, actor=actor, report_id=view.id, **{arg: text}))
+                _run(lambda s: fn(s, actor=actor, report_id=view.id, **{arg: text}),
+                     lambda r: tr(done_key, no=view.tracking_no,
+                                  reply_due=day(getattr(r, "reply_due", None))))
     return render
 
 
 _ACTIONS = {
     "assign": _assign,
-    "reject": _text_action("action.reject_reason", "action.reject", "reject", "reason"),
-    "note": _text_action("action.note", "action.add_note", "add_note", "note"),
-    "respond": _text_action("action.respond_note", "action.respond", "respond", "note"),
-    "reply": lambda prefix, actor, view: rules_sections.reply_form(prefix, actor, view, _run),
+    "reject": _reject,
+    "note": _text_action("action.note", "action.add_note", "add_note", "note", "uirep.noted"),
+    "respond": _text_action("action.respond_note", "action.respond", "respond", "note",
+                            "uirep.responded"),
+    "reply": lambda prefix, actor, view, primary: rules_sections.reply_form(
+        prefix, actor, view, _run, primary=primary),
     "return": _text_action("action.return_reason", "rules.return_request", "return_to_office",
-                           "reason"),
-    "rate": lambda prefix, actor, view: None,  # the filer rates on the tracking page
+                           "reason", "uirep.return_requested"),
 }

@@ -8,6 +8,14 @@ from portal.ui.context import lang, tr
 from portal.ui.text import plain, show_field, show_text
 
 
+def category_label(number: int | None, text: str | None, width: int = 18) -> str:
+    """A category as its number and short name: "14 办事拖拉、推诿扯皮…" (never a bare number)."""
+    if number is None:
+        return "—"
+    text = (text or "").strip()
+    return f"{number} {text[:width]}…" if len(text) > width else f"{number} {text}".strip()
+
+
 def status_label(code: str) -> str:
     return tr(f"status.{code}")
 

@@ -8,7 +8,7 @@ from portal.errors import PortalError
 from portal.i18n import format_datetime
 from portal.roles import Actor, Role
 from portal.ui.context import db, lang, show_error, tr
-from portal.ui.widgets import flash
+from portal.ui.widgets import ask_to_confirm, flash
 
 MIN_TEXT = 6  # below this a suggestion is a guess from nothing
 
@@ -85,11 +85,11 @@ def _brief(items: list[dict]) -> str:
     return "、".join(f"{i['tracking_no']} {i['title']}" for i in items)
 
 
-def _act(call) -> None:  # noqa: ANN001
+def _act(call, message: str) -> None:  # noqa: ANN001
     try:
         with db() as session:
             call(session)
-        flash(tr("action.done"))
+        flash(message)
         st.rerun()
     except PortalError as error:
         show_error(error)
@@ -145,7 +145,8 @@ def duplicates_panel(prefix: str, actor: Actor, view, *, merged: bool) -> None: 
             reason = st.text_input(tr("triage.unmerge_reason"), key=f"{prefix}_unmerge_reason")
             if st.form_submit_button(tr("triage.unmerge")):
                 _act(lambda s: duplicates.unmerge(s, actor=actor, duplicate_id=view.id,
-                                                  reason=reason))
+                                                  reason=reason),
+                     tr("uirep.unmerged", no=view.tracking_no))
     if boss and group["related"]:
         related = {r["id"]: r for r in group["related"]}
         left, right = st.columns([3, 1])
@@ -154,7 +155,8 @@ def duplicates_panel(prefix: str, actor: Actor, view, *, merged: bool) -> None: 
                                 key=f"{prefix}_unlink_pick")
         if right.button(tr("triage.unlink"), key=f"{prefix}_unlink"):
             _act(lambda s: duplicates.unlink(s, actor=actor, report_id=view.id,
-                                             other_id=chosen))
+                                             other_id=chosen),
+                 tr("uirep.unlinked", no=view.tracking_no, other=related[chosen]["tracking_no"]))
     if merged:
         return
     st.markdown(f"**{tr('triage.similar_title')}**")
@@ -168,7 +170,12 @@ def duplicates_panel(prefix: str, actor: Actor, view, *, merged: bool) -> None: 
     chosen = st.selectbox(tr("triage.pick_similar"), list(by_id), key=f"{prefix}_similar_pick",
                           format_func=lambda i: f"{by_id[i].tracking_no}　{by_id[i].title}")
     left, right = st.columns(2)
+    other = by_id[chosen].tracking_no
     if left.button(tr("triage.merge"), key=f"{prefix}_merge"):
-        _act(lambda s: duplicates.merge(s, actor=actor, duplicate_id=view.id, main_id=chosen))
+        ask_to_confirm(tr("uirep.ask_merge", no=view.tracking_no, main=other),
+                       lambda s: duplicates.merge(s, actor=actor, duplicate_id=view.id,
+                                                  main_id=chosen),
+                       tr("uirep.merged", no=view.tracking_no, main=other))
     if right.button(tr("triage.link"), key=f"{prefix}_link"):
-        _act(lambda s: duplicates.link(s, actor=actor, report_id=view.id, other_id=chosen))
+        _act(lambda s: duplicates.link(s, actor=actor, report_id=view.id, other_id=chosen),
+             tr("uirep.linked", no=view.tracking_no, other=other))

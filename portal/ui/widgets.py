@@ -56,8 +56,10 @@ def show_flash() -> None:
 CONFIRM_KEY = "_confirm"
 
 
-def ask_to_confirm(question: str, call: Callable[[Session], object], done: str) -> None:
-    """Ask in a dialog before a bulk or irreversible action; `done` is said after it ran.
+def ask_to_confirm(question: str, call: Callable[[Session], object],
+                   done: str | Callable[[object], str] | None) -> None:
+    """Ask in a dialog before a bulk or irreversible action; `done` is said after it ran
+    (or made from what the call returned, while its session is still open).
 
     The question is kept in the session so the dialog survives reruns until 确认 or 取消.
     """
@@ -82,17 +84,20 @@ def _drop_confirmation() -> None:
 
 
 def _confirm_body(pending: dict) -> None:
-    st.write(pending["question"])
+    st.text(pending["question"])  # names user text (titles, reasons): never Markdown
     yes, no = st.columns(2)
     if yes.button(tr("common.confirm"), type="primary", key="confirm_yes"):
         try:
             with db() as session:
-                pending["call"](session)
+                result = pending["call"](session)
+                done = pending["done"]
+                message = done(result) if callable(done) else done
         except PortalError as error:
             show_error(error)
             return
         _drop_confirmation()
-        flash(pending["done"])
+        if message:  # None: the page itself reports (e.g. a long run with a progress bar)
+            flash(message)
         st.rerun(scope="app")
     if no.button(tr("common.cancel"), key="confirm_no"):
         _drop_confirmation()
@@ -129,3 +134,48 @@ def copy_button(text: str, *, label: str, done: str, failed: str) -> None:
   }});
 }})();
 </script>""", unsafe_allow_javascript=True)
+
+
+CARD_COLOURS = {"red": "background-color:#c62828;color:#ffffff;font-weight:bold",
+                "yellow": "background-color:#f9a825;color:#000000;font-weight:bold"}
+
+
+def card_styled(records: list[dict], column: str):  # noqa: ANN201
+    """The rows as a table whose card column is a red or yellow cell: no emoji font needed."""
+    import pandas as pd  # only where a table is drawn
+
+    colours = {tr(f"card.{name}"): style for name, style in CARD_COLOURS.items()}
+    frame = pd.DataFrame(records)
+    if column not in frame.columns:
+        return frame
+    return frame.style.map(lambda value: colours.get(value, ""), subset=[column])
+
+
+def card_badge(card: str | None) -> None:
+    """A report's card outside tables, as a coloured badge."""
+    if card:
+        st.badge(tr(f"card.{card}"), color="red" if card == "red" else "orange")
+
+
+ROW_PX = 35  # st.dataframe's row (and header) height
+
+
+def pick_row(table, ids: list, *, key: str) -> object | None:  # noqa: ANN001
+    """A table whose rows the user selects to open a record; the id of the open record.
+
+    The chosen id is remembered, so the record stays open across reruns and after an action
+    refreshes the list, as long as it is still listed; the highlighted row follows it.
+    """
+    remembered, seen = f"{key}__open", f"{key}__seen"
+    rows = list((st.session_state.get(key) or {}).get("selection", {}).get("rows", []))
+    if rows != st.session_state.get(seen, []):  # the user clicked a row (or cleared it)
+        st.session_state[remembered] = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    chosen = st.session_state.get(remembered)
+    wanted = [ids.index(chosen)] if chosen in ids else []
+    if wanted != rows:
+        st.session_state[key] = {"selection": {"rows": wanted, "columns": []}}
+    st.session_state[seen] = wanted
+    st.dataframe(table, on_select="rerun", selection_mode="single-row", key=key,
+                 hide_index=True, use_container_width=True,
+                 height=ROW_PX * (len(ids) + 1) + 3)  # the whole page of rows, no inner scroll
+    return chosen if chosen in ids else None

@@ -58,3 +58,26 @@ def texts(app: AppTest) -> str:
         parts.append(frame.value.to_csv())
     parts += [button.label for button in app.button]
     return "\n".join(parts)
+
+
+def select_row(app: AppTest, key: str, text: str) -> AppTest:
+    """Select the row of table `key` that shows `text`, as a user clicking it would, and rerun."""
+    frame = next(f for f in app.dataframe if f.key == key)
+    cells = frame.value.astype(str).itertuples(index=False)
+    row = next(i for i, values in enumerate(cells) if any(text in value for value in values))
+    app.session_state[key] = {"selection": {"rows": [row], "columns": []}}
+    return app.run()
+
+
+def confirm(app: AppTest) -> AppTest:
+    """Press 确认 in the open confirmation dialog."""
+    next(b for b in app.button if b.key == "confirm_yes").click()
+    return app.run()
+
+
+def in_order(node):  # noqa: ANN001, ANN201
+    """The page's elements in the order they are drawn (blocks walked depth first)."""
+    for child in node.children.values():
+        yield child
+        if getattr(child, "children", None):
+            yield from in_order(child)

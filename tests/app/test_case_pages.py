@@ -7,7 +7,7 @@ import pytest
 from portal import cases
 from portal.db import make_engine, session_scope
 from portal.users import load_actor
-from tests.app.conftest import texts
+from tests.app.conftest import confirm, select_row, texts
 from tests.factories import unit_id
 
 
@@ -31,7 +31,7 @@ def test_a_unit_sees_its_cases_and_cannot_verify(open_page, concluded_case):
     app = open_page("pages/cases.py", "unit_fgj")
     assert not app.exception
     assert "单位自查发现的违规审批" in texts(app)
-    app.selectbox(key="cases_pick").set_value(concluded_case).run()
+    select_row(app, "cases_table", "单位自查发现的违规审批")
     assert not any(b.label.startswith("转为") for b in app.button)
     other = open_page("pages/cases.py", "unit_zjj")
     assert "单位自查发现的违规审批" not in texts(other)
@@ -39,9 +39,12 @@ def test_a_unit_sees_its_cases_and_cannot_verify(open_page, concluded_case):
 
 def test_discipline_verifies_and_the_dashboard_counts_it(open_page, concluded_case):
     app = open_page("pages/cases.py", "discipline")
-    app.selectbox(key="cases_pick").set_value(concluded_case).run()
+    select_row(app, "cases_table", "单位自查发现的违规审批")
     next(b for b in app.button if b.label == "转为“已审核”").click().run()
-    assert not app.exception and "操作已完成。" in texts(app)
+    assert "将把案例“单位自查发现的违规审批”转为“已审核”，审核后不能再修改。" in texts(app)
+    confirm(app)
+    assert not app.exception
+    assert "已将案例“单位自查发现的违规审批”转为“已审核”。" in texts(app)
     board = open_page("pages/quota_dashboard.py", "discipline")
     assert not board.exception
     content = texts(board)
@@ -71,12 +74,12 @@ def test_a_clue_gets_its_conclusion_date_through_the_edit_form(open_page, demo_d
     engine = make_engine(demo_db_url)
     with session_scope(engine) as session:
         worker = load_actor(session, username="unit_zjj")
-        clue = cases.register(session, actor=worker, data=cases.CaseInput(
+        cases.register(session, actor=worker, data=cases.CaseInput(
             unit_id=unit_id(session, "区住建局"), category_number=14, title="待补办结日期的线索",
-            summary="线索。", found_on=date(2026, 5, 1), source="self_check")).id
+            summary="线索。", found_on=date(2026, 5, 1), source="self_check"))
     engine.dispose()
     app = open_page("pages/cases.py", "unit_zjj")
-    app.selectbox(key="cases_pick").set_value(clue).run()
+    select_row(app, "cases_table", "待补办结日期的线索")
     app.date_input[-1].set_value(date(2026, 6, 1))
     next(b for b in app.button if b.label == "保存").click().run()
     assert not app.exception and "已保存。" in texts(app)

@@ -5,7 +5,7 @@ import pytest
 from portal import knowledge, report_flow, reports
 from portal.db import make_engine, session_scope
 from portal.users import load_actor
-from tests.app.conftest import texts
+from tests.app.conftest import select_row, texts
 from tests.factories import unit_id
 from tests.services.test_reports import valid_input
 
@@ -29,7 +29,7 @@ def test_a_unit_sees_similar_answers_replies_and_proposes_an_entry(open_page, de
     report_flow.assign(demo_session, actor=boss, report_id=filed.report_id,
                        unit_id=unit_id(demo_session, "区发改局"), category_number=15)
     app = open_page("pages/unit_reports.py", "unit_fgj")
-    app.selectbox(key="unit_pick").set_value(filed.report_id).run()
+    select_row(app, "unit_table", filed.tracking_no)
     assert not app.exception
     assert "知识库中的相似问答" in texts(app)
     assert "建设工程规划许可证办理时限是多久？" in [e.label for e in app.expander]

@@ -1,5 +1,6 @@
 """Notices and cards on the pages, driven through AppTest."""
 
+import re
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ from portal import escalation, report_flow, reports
 from portal.db import make_engine, session_scope
 from portal.models import Report
 from portal.users import load_actor
-from tests.app.conftest import texts
+from tests.app.conftest import confirm, select_row, texts
 from tests.factories import unit_id
 from tests.services.test_reports import valid_input
 
@@ -39,13 +40,17 @@ def make_overdue(session, report_id):
 def test_supervisor_issues_a_reminder_by_hand_on_the_report(open_page, demo_session):
     filed = assigned(demo_session, "逾期未响应的件")
     app = open_page("pages/intake.py", "supervisor")
-    app.selectbox(key="intake_pick").set_value(filed.report_id).run()
+    select_row(app, "intake_table", filed.tracking_no)
     assert "暂无督办通知。" in texts(app)
     app.text_input(key="intake_issue_reason").input("企业多次来电催问")
     next(b for b in app.button if b.label == "发出提醒单").click().run()
+    assert f"将对 {filed.tracking_no}（承办单位：区发改局）发出提醒单，理由：企业多次来电催问。" \
+        in texts(app)
+    confirm(app)
     assert not app.exception
     content = texts(app)
-    assert "操作已完成。" in content and "提醒〔" in content and "待落实" in content
+    assert re.search(rf"已发出 提醒〔2026〕\d+号（{filed.tracking_no}），整改期限 2026年", content)
+    assert "待落实" in content
     assert any(b.label.startswith("下载 提醒〔") for b in app.get("download_button"))
 
 
@@ -70,7 +75,10 @@ def test_unit_queue_filters_red_cards(open_page, demo_session):
     app = open_page("pages/unit_reports.py", "unit_fgj")
     app.selectbox(key="unit_card").set_value("red").run()
     content = texts(app)
-    assert "已经超期的件" in content and "尚未到期的件" not in content and "🔴 红牌" in content
+    assert "已经超期的件" in content and "尚未到期的件" not in content and "红牌" in content
+    assert "\U0001f534" not in content  # a coloured cell, not an emoji the desktop cannot draw
+    styles = str(app.dataframe[0].proto.arrow_data.styler.styles)
+    assert "background-color: #c62828" in styles
 
 
 def test_discipline_inbox_holds_the_transfer_letter(open_page, demo_session):
@@ -94,6 +102,8 @@ def test_a_case_is_opened_from_a_transfer_letter(open_page, demo_session):
         escalation.issue_by_hand(demo_session, actor=supervisor, report_id=filed.report_id,
                                  reason=reason)
     app = open_page("pages/transfers.py", "discipline")
+    assert not any(b.label == "据此登记典型案例" for b in app.button)  # no letter open yet
+    select_row(app, "transfers_table", filed.tracking_no)
     next(b for b in app.button if b.label == "据此登记典型案例").click().run()
     letter = app.session_state["case_from_letter"]
     assert letter["tracking_no"] == filed.tracking_no

@@ -6,7 +6,7 @@ from portal import report_flow, reports
 from portal.db import make_engine, session_scope
 from portal.report_types import Channel
 from portal.users import load_actor
-from tests.app.conftest import texts
+from tests.app.conftest import select_row, texts
 from tests.factories import unit_id
 from tests.services.test_reports import valid_input
 
@@ -103,11 +103,13 @@ def test_supervisor_queue_assigns_a_report(open_page, demo_session):
     filed = reports.file_report(demo_session, actor=None, data=valid_input(title="队列中的新件"))
     app = open_page("pages/intake.py", "supervisor")
     assert not app.exception
-    app.selectbox(key="intake_pick").set_value(filed.report_id).run()
+    select_row(app, "intake_table", filed.tracking_no)
     assert "赵强" in texts(app)
     next(b for b in app.button if b.label == "受理并分办").click().run()
     assert not app.exception
-    assert "操作已完成。" in texts(app)
+    content = texts(app)
+    assert f"已将 {filed.tracking_no} 分办至区发改局，响应期限 2026年" in content
+    assert "队列中的新件" in content  # the record stays open after the action
 
 
 def test_unit_page_hides_a_confidential_filer(open_page, demo_session):
@@ -117,7 +119,7 @@ def test_unit_page_hides_a_confidential_filer(open_page, demo_session):
                        unit_id=unit_id(demo_session), category_number=None)
     app = open_page("pages/unit_reports.py", "unit_fgj")
     assert not app.exception
-    app.selectbox(key="unit_pick").set_value(filed.report_id).run()
+    select_row(app, "unit_table", filed.tracking_no)
     content = texts(app)
     assert "保密件：窗口推诿" in content and "赵强" not in content and "13912345678" not in content
     assert "反映人要求对承办单位保密身份" in content

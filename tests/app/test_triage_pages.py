@@ -4,7 +4,7 @@ import pytest
 
 from portal import reports
 from portal.db import make_engine, session_scope
-from tests.app.conftest import texts
+from tests.app.conftest import confirm, select_row, texts
 from tests.services.test_reports import valid_input
 
 
@@ -34,7 +34,7 @@ def test_triage_shows_suggestions_and_preselects_the_first(open_page, demo_sessi
     filed = reports.file_report(demo_session, actor=None, data=valid_input(
         title="货车在路口被截停罚款", description="运输车辆每次经过乡镇路口都被拦下罚款，不开票据。"))
     app = open_page("pages/intake.py", "supervisor")
-    app.selectbox(key="intake_pick").set_value(filed.report_id).run()
+    select_row(app, "intake_table", filed.tracking_no)
     assert not app.exception
     content = texts(app)
     assert "分类建议" in content and "11. 违规设卡、截车、罚款的" in content
@@ -55,11 +55,14 @@ def test_triage_lists_a_similar_report_merges_and_unmerges(open_page, demo_sessi
     again = reports.file_report(demo_session, actor=None, data=valid_input(
         title="燃气报装三个月没进展", description="厂房燃气报装申请提交三个月了仍没有进展，催问多次都说在排队等候。"))
     app = open_page("pages/intake.py", "supervisor")
-    app.selectbox(key="intake_pick").set_value(again.report_id).run()
+    select_row(app, "intake_table", again.tracking_no)
     assert "疑似重复或相关的件" in texts(app) and first.tracking_no in texts(app)
     app.selectbox(key="intake_similar_pick").set_value(first.report_id).run()
     next(b for b in app.button if b.label.startswith("并案")).click().run()
+    assert f"将把 {again.tracking_no} 并入 {first.tracking_no}" in texts(app)
+    confirm(app)
     assert not app.exception
+    assert f"已将 {again.tracking_no} 并入 {first.tracking_no}。" in texts(app)
     assert f"本件已与 {first.tracking_no}" in texts(app)
     assert "受理并分办" not in texts(app)  # a merged report has no actions of its own
     app.text_input(key="intake_unmerge_reason").input("不是同一厂房")

@@ -15,7 +15,7 @@ from portal.reports import ReportInput
 from portal.settings import get_settings
 from portal.ui import context
 from portal.users import load_actor
-from tests.app.conftest import ROOT, TIMEOUT
+from tests.app.conftest import ROOT, TIMEOUT, select_row
 from tests.factories import unit_id
 
 PAYLOAD = "![x](http://127.0.0.1:9/beacon.png) **x** <b>x</b>"
@@ -53,7 +53,7 @@ def hostile(demo_db_url, tmp_path, monkeypatch):
             session, company_name=PAYLOAD, credit_code="91350100M000100Y43", contact_name=NAME,
             mobile="13912345678", username="md_company", password="Correct-Horse-1",
             repeat="Correct-Horse-1")
-        ids = {"report": filed.report_id, "case": made.id}
+        ids = {"report": filed.report_id, "no": filed.tracking_no, "case": made.id}
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
@@ -86,19 +86,19 @@ def assert_shown_as_text_only(app: AppTest, *expected: str) -> None:
 
 def test_the_office_sees_a_reports_user_text_only_as_text(hostile):
     app = run("pages/intake.py", "supervisor")
-    app.selectbox(key="intake_pick").set_value(hostile["report"]).run()
+    select_row(app, "intake_table", hostile["no"])
     assert_shown_as_text_only(app, f"描述 {PAYLOAD}", PAYLOAD, NAME)
     assert any(PAYLOAD[:3] not in s.value and "beacon" in s.value for s in app.subheader)
 
 
 def test_the_unit_sees_the_assignment_note_only_as_text(hostile):
     app = run("pages/unit_reports.py", "unit_fgj")
-    app.selectbox(key="unit_pick").set_value(hostile["report"]).run()
+    select_row(app, "unit_table", hostile["no"])
     assert_shown_as_text_only(app, f"描述 {PAYLOAD}")
 
 
 def test_case_titles_and_summaries_are_text(hostile):
-    app = run("pages/cases.py", "discipline", cases_pick=hostile["case"])
+    app = select_row(run("pages/cases.py", "discipline"), "cases_table", PAYLOAD)
     assert_shown_as_text_only(app, f"案情 {PAYLOAD}")
 
 

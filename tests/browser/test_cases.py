@@ -1,9 +1,11 @@
 """The discipline office verifies a case in the browser and the unit turns 已达标."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import log_in, wait_ready
-from tests.browser.test_report_journey import open_nav, pick
+from tests.browser.test_report_journey import confirm, open_nav, select_row
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +30,11 @@ def test_verifying_a_case_meets_the_quota(start_server, browser):
     assert before.count("已达标") == 1  # only the March checkpoint
 
     open_nav(page, "典型案例")
-    pick(page, "查看案例", "违规扩大收费范围")
+    select_row(page, "违规扩大收费范围")
     page.get_by_role("button", name="转为“已审核”").click()
-    page.get_by_text("操作已完成。").wait_for()
+    page.get_by_role("dialog").get_by_text("审核后不能再修改", exact=False).wait_for()
+    confirm(page)
+    page.get_by_text(re.compile("已将案例“.*违规扩大收费范围.*”转为“已审核”。")).wait_for()
 
     open_nav(page, "指标完成情况")
     page.wait_for_timeout(500)

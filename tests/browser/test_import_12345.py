@@ -3,7 +3,7 @@
 import pytest
 
 from tests.browser.conftest import log_in, wait_ready
-from tests.browser.test_report_journey import open_nav
+from tests.browser.test_report_journey import confirm, open_nav
 from tests.services.test_hotline_import import order, workbook
 
 pytestmark = pytest.mark.browser
@@ -34,6 +34,9 @@ def test_the_office_imports_a_12345_workbook_once(start_server, page, tmp_path):
     main = page.locator(MAIN)
     assert "共 3 行：可导入 3 行" in main.inner_text()
     page.get_by_role("button", name="导入", exact=True).click()
+    page.get_by_role("dialog").get_by_text("将从 12345工单.xlsx（来源：12345）导入 3 行：新增 3 件",
+                                           exact=False).wait_for()
+    confirm(page)
     page.get_by_text("导入完成：新增 3 件").wait_for()
     page.get_by_text("已处理 3 / 3 行").wait_for()  # the progress bar
 
@@ -42,5 +45,6 @@ def test_the_office_imports_a_12345_workbook_once(start_server, page, tmp_path):
     upload_and_preview()
     assert "已导入过（将跳过）3 行" in main.inner_text()
     page.get_by_role("button", name="导入", exact=True).click()
+    confirm(page)
     page.get_by_text("导入完成：新增 0 件，跳过已导入 3 件").wait_for()
 

@@ -46,7 +46,7 @@ def test_an_assignment_rings_the_units_bell_and_texts_the_filer(start_server, br
     open_report(office, TRACKING_NO)
     pick(office, "分办至单位", "区发改局")
     office.get_by_role("button", name="受理并分办").click()
-    office.get_by_text("操作已完成。").wait_for()
+    office.get_by_text(f"已将 {TRACKING_NO} 分办至区发改局", exact=False).wait_for()
 
     unit.reload()
     wait_ready(unit)

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import log_in, wait_ready
 
@@ -29,18 +28,33 @@ def pick(page, label: str, option: str) -> None:
     wait_ready(page)
 
 
+def select_row(page, text: str) -> None:
+    """Tick the row of the table that shows `text`, as a user does. The table is a canvas;
+    its cells are mirrored in an accessible table whose ids (glide-cell-COL-ROW) give the row."""
+    wait_ready(page)
+    table = page.locator("[data-testid='stDataFrame']").filter(has_text=text).first
+    cell = table.locator("td").filter(has_text=text).first
+    row = int(cell.get_attribute("id").rsplit("-", 1)[1])
+    table.locator(".dvn-scroller").first.click(position={"x": 15, "y": 35 * (row + 1) + 17})
+    page.wait_for_timeout(500)
+    wait_ready(page)
+
+
 def open_report(page, tracking_no: str) -> None:
-    """Pick the report in the queue; pick again if a rerun swallowed the first choice."""
+    """Open the report by selecting its row in the queue (unless it is already open)."""
     heading = page.locator("h3").filter(has_text=tracking_no)
-    for _ in range(3):
-        wait_ready(page)
-        pick(page, "查看并办理", tracking_no)
-        try:
-            heading.wait_for(timeout=7_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    wait_ready(page)
+    if heading.count():
+        return
+    select_row(page, tracking_no)
     heading.wait_for()
+    wait_ready(page)
+
+
+def confirm(page) -> None:
+    """Press 确认 in the confirmation dialog."""
+    page.get_by_role("dialog").get_by_role("button", name="确认", exact=True).click()
+    page.wait_for_timeout(300)
     wait_ready(page)
 
 
@@ -69,6 +83,7 @@ def test_file_assign_answer_and_rate_unsatisfied(start_server, browser):
     citizen.get_by_label("手机号码").fill("13904750123")
     citizen.get_by_role("button", name="提交", exact=True).click()
     citizen.get_by_text("提交成功").wait_for()
+    citizen.locator(".st-key-report_filed_box [data-testid='stMetricValue']").last.wait_for()
     box = citizen.locator(".st-key-report_filed_box").inner_text()
     tracking_no, code = re.search(r"受理编号\s*(YS\d{4}-\d{6})\s*查询码\s*(\w{8})", box).groups()
 
@@ -84,7 +99,7 @@ def test_file_assign_answer_and_rate_unsatisfied(start_server, browser):
     office.get_by_text("现场照片.png").first.wait_for()
     pick(office, "分办至单位", "区发改局")
     office.get_by_role("button", name="受理并分办").click()
-    office.get_by_text("操作已完成。").wait_for()
+    office.get_by_text(re.compile(f"已将 {tracking_no} 分办至区发改局，响应期限 2026年")).wait_for()
 
     # 3. the unit responds and replies, without seeing the confidential filer
     unit = browser.new_context(locale="zh-CN").new_page()
@@ -97,13 +112,15 @@ def test_file_assign_answer_and_rate_unsatisfied(start_server, browser):
     unit.get_by_text("反映人要求对承办单位保密身份").wait_for()
     assert "周敏" not in unit.inner_text(MAIN)
     unit.get_by_label("响应情况（如：已签收并联系反映人）").fill("已签收，正在核查")
-    unit.get_by_role("button", name="确认响应").click()
-    unit.get_by_text("操作已完成。").wait_for()
+    respond = unit.get_by_role("button", name="确认响应")
+    assert "primary" in respond.get_attribute("data-testid")  # the one next step
+    respond.click()
+    unit.get_by_text(re.compile(f"已确认响应 {tracking_no}，答复期限 2026年")).wait_for()
     open_report(unit, tracking_no)
     unit.get_by_label("办理结果（反映人可见）").fill("已约谈窗口负责人，材料一次性收齐，当日办结。")
     unit.get_by_text("已解决", exact=True).click()  # #11: the reply records its outcome
     unit.get_by_role("button", name="答复办结").click()
-    unit.get_by_text("操作已完成。").wait_for()
+    unit.get_by_text(f"已答复 {tracking_no}（已解决），等待反映人评价。").wait_for()
 
     # 4. the filer tracks it and rates the answer 不满意: the report is reopened
     citizen.goto(f"{server.url}/track")
@@ -126,5 +143,5 @@ def test_file_assign_answer_and_rate_unsatisfied(start_server, browser):
     unit.reload()
     wait_ready(unit)
     open_report(unit, tracking_no)
-    unit.get_by_text("差评整改：反映人不满意", exact=False).wait_for()
+    unit.get_by_text("反映人不满意：材料仍被要求重复提交，请于", exact=False).wait_for()
     assert "材料仍被要求重复提交" in unit.inner_text(MAIN)
