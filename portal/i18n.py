@@ -1066,6 +1066,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quota.chart_required": ("指标要求（红线）", "Required (red tick)"),
     "quota.by_area_title": ("已审核案例：按方面", "Verified cases by area"),
     "quota.by_category_title": ("已审核案例：按问题类别", "Verified cases by category"),
+    # --- stats (#13) ---
+    "error.stats_period": ("统计期间的结束日期不能早于开始日期。", "The period must not end before it starts."),
+    "error.stats_unit_unknown": ("没有名为“{unit}”的在用单位。", "No active unit is named “{unit}”."),
+    "error.stats_date": ("日期格式应为 2026-10-01。", "Dates are written as 2026-10-01."),
+    "stats.total": ("全区合计", "District total"),
+    "stats.header": ("{start} 至 {end} 统计（按受理日期）", "Figures {start} to {end} (by day accepted)"),
+    "stats.accepted": ("受理量", "Accepted"),
+    "stats.rejected": ("不予受理", "Rejected"),
+    "stats.closed": ("办结量", "Closed"),
+    "stats.closing_rate": ("办结率", "Closing rate"),
+    "stats.on_time_response": ("按时响应率", "Responded on time"),
+    "stats.on_time_closing": ("按时办结率", "Replied on time"),
+    "stats.satisfaction": ("满意率", "Satisfaction"),
+    "stats.first_satisfaction": ("首次满意率", "First-rating satisfaction"),
+    "stats.rectification": ("差评整改率", "Rectified after bad rating"),
+    "stats.resolution": ("解决率", "Resolved"),
+    "stats.notices": ("提醒/催办/督办/移交", "Reminder/urging/supervision/transfer"),
+    "stats.unit": ("单位", "Unit"),
 }
 
 

@@ -187,6 +187,9 @@ class Report(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="reports.id")  # 并案: follows it
     external_no: str | None = Field(default=None, max_length=40)  # 12345 工单编号
     original_due: date | None = None  # the 12345 platform's deadline of an imported 工单
+    accepted_on: date | None = None  # 受理: the day of the first assignment (figures' period)
+    first_replied_at: NaiveDatetime | None = None  # the first reply, kept through 差评整改
+    first_reply_due: date | None = None  # the reply deadline that first reply answered
 
 
 class ReportEvent(SQLModel, table=True):
