@@ -17,6 +17,7 @@ assignment). A merged duplicate (并案) counts once, on its main report. Defini
 - notices: 提醒单/催办单/督办单/移交函 issued in the period, withdrawn ones excluded.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -28,6 +29,7 @@ from portal import clock
 from portal.duplicates import COUNTED
 from portal.errors import PermissionDenied, ValidationError
 from portal.escalation import LADDER
+from portal.i18n import format_date, t
 from portal.models import CatalogueArea, Category, Notice, Report, ReportEvent, ReportRating, Unit
 from portal.roles import Actor, Role
 
@@ -58,7 +60,9 @@ class Ratio:
 
 
 def rate_label(figure: dict) -> str:
-    """'97.5%（236/242）', or 样本不足 under the minimum volume (the JSON keeps num/den)."""
+    """'97.5%（236/242）', 样本不足 under the minimum volume (the JSON keeps num/den), — for none."""
+    if figure["den"] == 0:
+        return "—"
     if figure["den"] < MIN_DENOMINATOR:
         return f"样本不足（{figure['num']}/{figure['den']}）"
     return f"{figure['num'] / figure['den'] * 100:.1f}%（{figure['num']}/{figure['den']}）"
@@ -192,29 +196,37 @@ def _by_unit(session: Session, start: date, end: date) -> dict:
                     notice_key=Notice.unit_id, rejected_key=Report.concerned_unit_id)
 
 
-def period_figures(session: Session, *, actor: Actor, start: date, end: date,
-                   unit_name: str | None = None) -> dict:
-    """`python -m portal stats --json`: the district total and every active unit (or one unit).
-
-    A unit user gets the district total and only their own unit's figures.
-    """
+def compute(session: Session, *, start: date, end: date, unit_name: str | None = None,
+            only_unit_id: int | None = None) -> dict:
+    """The district total and every active unit (or the one named): the shape of
+    `python -m portal stats --json`. Trusted callers only (CLI, bulletin); pages use
+    `period_figures`, which checks the actor."""
     _check_period(start, end)
-    if not actor.has(*OFFICE_ROLES):
-        if not actor.has(Role.UNIT) or actor.unit_id is None:
-            raise PermissionDenied()
     units = session.exec(select(Unit.id, Unit.name).where(col(Unit.active).is_(True))
                          .order_by(Unit.sort_order, Unit.id)).all()
     if unit_name is not None:
         units = [(uid, name) for uid, name in units if name == unit_name.strip()]
         if not units:
             raise ValidationError("error.stats_unit_unknown", field="unit", unit=unit_name)
-    if not actor.has(*OFFICE_ROLES):
-        units = [(uid, name) for uid, name in units if uid == actor.unit_id]
+    if only_unit_id is not None:
+        units = [(uid, name) for uid, name in units if uid == only_unit_id]
     per_unit = _by_unit(session, start, end)
     return {"from": start.isoformat(), "to": end.isoformat(),
             "total": district(session, start, end),
             "units": [{"unit": name, **_ordered(per_unit.get(uid, _empty()))}
                       for uid, name in units]}
+
+
+def period_figures(session: Session, *, actor: Actor, start: date, end: date,
+                   unit_name: str | None = None) -> dict:
+    """`compute` for a signed-in user: a unit user gets the district total and only their own
+    unit's figures."""
+    if actor.has(*OFFICE_ROLES):
+        return compute(session, start=start, end=end, unit_name=unit_name)
+    if not actor.has(Role.UNIT) or actor.unit_id is None:
+        raise PermissionDenied()
+    return compute(session, start=start, end=end, unit_name=unit_name,
+                   only_unit_id=actor.unit_id)
 
 
 def area_figures(session: Session, *, actor: Actor, start: date, end: date) -> list[dict]:
@@ -238,3 +250,29 @@ def ranking(rows: list[dict], figure: str) -> list[dict]:
     return ([{"rank": i, "unit": r["unit"], figure: r[figure]} for i, r in enumerate(ranked, 1)]
             + [{"rank": None, "unit": r["unit"], figure: r[figure]}
                for r in rows if not rankable(r[figure])])
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)
+
+
+def text_table(figures: dict) -> str:
+    """The figures as a readable Chinese table (one line per unit, the district total last)."""
+    headers = [t("stats.unit"), *(t(f"stats.{name}") for name in (*COUNTS, *RATES)),
+               t("stats.notices")]
+    rows = [[row["unit"], *(str(row[name]) for name in COUNTS),
+             *(rate_label(row[name]) for name in RATES),
+             "/".join(str(row["notices"][kind]) for kind in LADDER)]
+            for row in [*figures["units"], {"unit": t("stats.total"), **figures["total"]}]]
+    widths = [max(_width(line[i]) for line in [headers, *rows]) + 2 for i in range(len(headers))]
+    start, end = date.fromisoformat(figures["from"]), date.fromisoformat(figures["to"])
+    lines = [t("stats.header", start=format_date(start), end=format_date(end)),
+             "".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip()
+              for line in rows]
+    lines.append(t("stats.footnote", n=MIN_DENOMINATOR))
+    return "\n".join(lines)
