@@ -1084,6 +1084,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.resolution": ("解决率", "Resolved"),
     "stats.notices": ("提醒/催办/督办/移交", "Reminder/urging/supervision/transfer"),
     "stats.unit": ("单位", "Unit"),
+    "error.stats_trend": ("趋势只能按周或按月。", "Trends are by week or by month."),
     "stats.footnote": ("比率后括号内为分子/分母；分母不足 {n} 的显示为“样本不足”，不参与排名。", "Each rate shows numerator/denominator; under {n} it is 样本不足 and not ranked."),
 }
 

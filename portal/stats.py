@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, literal, or_
+from sqlalchemy import ColumnElement, Date, and_, case, literal, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -241,6 +241,63 @@ def area_figures(session: Session, *, actor: Actor, start: date, end: date) -> l
     return [{"area": name or "未分类", **_ordered(values)}
             for name, values in sorted(figures.items(), key=lambda item: (item[0] is None,
                                                                            item[0] or ""))]
+
+
+def _bucket(session: Session, by: str) -> ColumnElement:
+    """The first day of the week (Monday) or month of the accepted day, in either dialect."""
+    if session.get_bind().dialect.name == "sqlite":
+        if by == "week":
+            return func.date(Report.accepted_on, "weekday 0", "-6 days")
+        return func.strftime("%Y-%m-01", Report.accepted_on)
+    return func.cast(func.date_trunc(by, Report.accepted_on), Date)
+
+
+def trend(session: Session, *, actor: Actor, start: date, end: date, by: str = "month"
+          ) -> list[dict]:
+    """The figures per week or month of the period (one GROUP BY on the bucket)."""
+    _check_period(start, end)
+    if by not in ("week", "month"):
+        raise ValidationError("error.stats_trend", field="by")
+    if not actor.has(*OFFICE_ROLES):
+        raise PermissionDenied()
+    rows = _report_figures(session, start, end, _bucket(session, by), [])
+    return [{"period": _as_date(bucket).isoformat(), **_ordered({**_empty(), **values})}
+            for bucket, values in sorted(rows.items(), key=lambda item: str(item[0]))]
+
+
+def _as_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def unit_area(session: Session, *, actor: Actor, start: date, end: date) -> list[dict]:
+    """受理量 and 办结率 per unit × area for the heat map (one GROUP BY over both)."""
+    _check_period(start, end)
+    if not actor.has(*OFFICE_ROLES):
+        raise PermissionDenied()
+    rows = session.exec(
+        select(Unit.name, CatalogueArea.name, func.count(), _sum(col(Report.status).in_(REPLIED)))
+        .select_from(Report).join(Unit, col(Unit.id) == Report.unit_id)
+        .outerjoin(Category, col(Category.id) == Report.category_id)
+        .outerjoin(CatalogueArea, col(CatalogueArea.id) == Category.area_id)
+        .where(col(Report.accepted_on) >= start, col(Report.accepted_on) <= end, COUNTED)
+        .group_by(Unit.name, CatalogueArea.name)).all()
+    return [{"unit": unit, "area": area or "未分类", "accepted": int(n),
+             "closing_rate": Ratio(int(done), int(n)).as_dict()} for unit, area, n, done in rows]
+
+
+def period_range(kind: str, today: date) -> tuple[date, date]:
+    """本月 / 本季度 / 本年 up to and including `today`."""
+    if kind == "month":
+        return today.replace(day=1), today
+    if kind == "quarter":
+        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+    if kind == "year":
+        return date(today.year, 1, 1), today
+    raise ValidationError("error.stats_period", field="period")
 
 
 def ranking(rows: list[dict], figure: str) -> list[dict]:

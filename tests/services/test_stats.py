@@ -261,3 +261,35 @@ def test_the_flow_keeps_the_accepted_day_and_the_first_reply_through_a_reopen(se
     assert report.first_reply_due == first_due
     assert report.replied_at == datetime(2026, 11, 26, 15, 0)
     assert report.accepted_on == date(2026, 11, 23)
+
+
+def test_the_weekly_trend_counts_each_report_in_the_week_it_was_accepted(session, october):
+    office = make_user(session, Role.SUPERVISOR)
+    weeks = stats.trend(session, actor=office, start=OCT[0], end=OCT[1], by="week")
+    # Mondays: G 10-02 → 09-28; A B M → 10-05; C → 10-12; D → 10-20 → 10-19; E F L → 10-26
+    assert [(w["period"], w["accepted"], w["closed"]) for w in weeks] == [
+        ("2026-09-28", 1, 1), ("2026-10-05", 3, 3), ("2026-10-12", 1, 0), ("2026-10-19", 1, 1),
+        ("2026-10-26", 3, 0)]
+    months = stats.trend(session, actor=office, start=OCT[0], end=OCT[1], by="month")
+    assert [(m["period"], m["accepted"], m["closed"]) for m in months] == [("2026-10-01", 9, 5)]
+    assert months[0]["on_time_closing"] == ratio(4, 8)
+    with pytest.raises(ValidationError):
+        stats.trend(session, actor=office, start=OCT[0], end=OCT[1], by="day")
+
+
+def test_the_heat_map_crosses_units_and_areas(session, october):
+    office = make_user(session, Role.DISCIPLINE)
+    cells = stats.unit_area(session, actor=office, start=OCT[0], end=OCT[1])
+    by_key = {(c["unit"], c["area"] == "未分类"): c for c in cells}
+    assert len(cells) == 3
+    assert by_key[("区发改局", False)]["accepted"] == 2  # A B
+    assert by_key[("区发改局", False)]["closing_rate"] == ratio(2, 2)
+    assert by_key[("区发改局", True)]["closing_rate"] == ratio(2, 6)  # D G of C D E F G L
+    assert by_key[("区住建局", True)]["accepted"] == 1
+
+
+def test_period_shortcuts_run_from_the_start_of_month_quarter_and_year_to_today():
+    today = date(2026, 11, 23)
+    assert stats.period_range("month", today) == (date(2026, 11, 1), today)
+    assert stats.period_range("quarter", today) == (date(2026, 10, 1), today)
+    assert stats.period_range("year", today) == (date(2026, 1, 1), today)
