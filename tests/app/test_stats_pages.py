@@ -1,0 +1,99 @@
+"""The figures pages (#13) on a demo database with reports: 统计分析, 日调度 and the unit home."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portal import demo, migrate
+from portal.db import make_engine, session_scope
+from portal.settings import get_settings
+from portal.ui import context
+from tests.app.conftest import ROOT, TIMEOUT, texts
+
+
+@pytest.fixture(scope="module")
+def reports_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('statsdb') / 'stats.sqlite3'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        demo.seed_demo(session)
+        demo.seed_demo_reports(session)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def open_page(reports_db_url: str, monkeypatch: pytest.MonkeyPatch
+              ) -> Iterator[Callable[..., AppTest]]:
+    monkeypatch.setenv("DATABASE_URL", reports_db_url)
+    get_settings.cache_clear()
+    context.engine.clear()
+    monkeypatch.chdir(ROOT)
+
+    def run(script: str, username: str | None = None) -> AppTest:
+        app = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT)
+        app.session_state["lang"] = "zh"
+        if username:
+            app.session_state["authentication_status"] = True
+            app.session_state["username"] = username
+        return app.run()
+
+    yield run
+    context.engine.clear()
+
+
+def test_the_dashboard_shows_cards_with_num_den_and_every_table(open_page):
+    app = open_page("pages/stats_dashboard.py", "supervisor")
+    assert not app.exception
+    content = texts(app)
+    labels = [m.label for m in app.metric]
+    assert {"受理量", "办结率", "按时响应率", "按时办结率", "满意率", "首次满意率", "差评整改率",
+            "解决率", "提醒单", "督办单"} <= set(labels)
+    closing = next(m for m in app.metric if m.label == "办结率").value
+    assert "/" in closing  # num/den beside the rate, or 样本不足 with them
+    assert "办结量 ÷ 受理量" in content  # the one-line definition under the card
+    for title in ("各单位指标", "各方面指标", "单位 × 方面", "逾期（红牌）件"):
+        assert title in content
+    assert "区发改局" in content
+    buttons = [b.proto.label for b in app.get("download_button")]
+    assert "下载台账 Excel" in buttons
+    assert any(label.startswith("下载 Excel：各单位指标") for label in buttons)
+
+
+def test_the_period_picker_switches_to_the_year_and_a_custom_range(open_page):
+    app = open_page("pages/stats_dashboard.py", "discipline")
+    app.radio(key="stats_period").set_value("year").run()
+    assert not app.exception
+    assert "全区：2026年1月1日 至" in texts(app)
+    app.radio(key="stats_period").set_value("custom").run()
+    app.radio(key="stats_trend_by").set_value("week").run()
+    assert not app.exception
+    assert [d.label for d in app.date_input] == ["开始日期", "结束日期"]
+
+
+def test_daily_dispatch_opens_for_the_office(open_page):
+    app = open_page("pages/dispatch.py", "supervisor")
+    assert not app.exception
+    content = texts(app)
+    assert "日调度" in content
+    labels = [m.label for m in app.metric]
+    assert labels == ["今日新件", "今日到期", "下一工作日到期", "红牌件", "今晨发出的通知"]
+
+
+def test_a_unit_home_shows_its_figures_beside_the_district(open_page):
+    app = open_page("pages/home.py", "unit_fgj")
+    assert not app.exception
+    content = texts(app)
+    assert "本单位本年指标与全区对比" in content
+    assert "本单位" in content and "全区" in content and "办结率" in content
+
+
+@pytest.mark.parametrize("script", ["pages/stats_dashboard.py", "pages/dispatch.py"])
+@pytest.mark.parametrize("username", ["unit_fgj", "company", "admin"])
+def test_figures_pages_refuse_other_roles(open_page, script, username):
+    app = open_page(script, username)
+    assert not app.exception
+    assert "您的账号没有访问本页面的权限。" in texts(app)
+    assert not app.dataframe
