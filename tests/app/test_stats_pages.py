@@ -97,3 +97,18 @@ def test_figures_pages_refuse_other_roles(open_page, script, username):
     assert not app.exception
     assert "您的账号没有访问本页面的权限。" in texts(app)
     assert not app.dataframe
+
+
+def test_the_public_board_shows_a_year_or_a_month_with_num_den(open_page):
+    app = open_page("pages/board.py")
+    assert not app.exception
+    labels = [m.label for m in app.metric]
+    assert labels == ["受理量", "办结率", "按时办结率", "满意率", "自查已提交"]
+    assert "全区合计（按受理日期）" in texts(app)
+    frame = app.dataframe[0].value
+    assert list(frame.columns) == ["单位", "受理量", "办结率", "按时办结率", "满意率", "自查已提交",
+                                   "典型案例指标"]
+    assert "区发改局" in set(frame["单位"])
+    app.selectbox(key="board_month").set_value(11).run()
+    assert not app.exception
+    assert "样本不足" in app.dataframe[0].value.to_csv() or "—" in app.dataframe[0].value.to_csv()
