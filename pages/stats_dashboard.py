@@ -57,3 +57,7 @@ stats_ui.table_block(tr("stats.overdue", n=board["red_count"]),
 st.subheader(tr("stats.ledger"))
 st.caption(tr("stats.ledger_hint"))
 stats_ui.ledger_download(me, start, end)
+
+st.subheader(tr("bulletin.title"))
+st.caption(tr("bulletin.no_images"))
+stats_ui.bulletin_form(me)

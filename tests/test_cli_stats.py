@@ -56,3 +56,27 @@ def test_stats_refuses_a_reversed_period_and_an_unknown_unit_in_chinese(demo_dat
     assert "结束日期不能早于开始日期" in capsys.readouterr().err
     assert main(["stats", "--from", "2026-10-01", "--to", "2026-10-31", "--unit", "区不存在局"]) == 1
     assert "没有名为“区不存在局”的在用单位" in capsys.readouterr().err
+
+
+def test_bulletin_writes_the_word_and_excel_files_and_prints_their_paths(demo_database, capsys,
+                                                                         tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    capsys.readouterr()
+    assert main(["bulletin", "--month", "2026-10", "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(tmp_path / "out" / "月通报2026-10.docx"),
+                       str(tmp_path / "out" / "月通报2026-10.xlsx")]
+    text = "\n".join(p.text for p in Document(printed[0]).paragraphs)
+    assert text.startswith("关于2026年10月营商环境投诉处理情况的通报")
+    assert main(["stats", "--from", "2026-10-01", "--to", "2026-10-31", "--json"]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    assert f"受理企业和群众反映问题 {total['accepted']} 件，办结 {total['closed']} 件" in text
+    book = load_workbook(printed[1])
+    assert book.sheetnames == ["全区", "各单位", "各方面", "红牌", "督办移交", "曝光案例"]
+    assert book["全区"]["B2"].value == total["accepted"]
+    assert main(["bulletin", "--week", "2026-W44", "--out", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().out.split()[0].endswith("周总结2026-W44.docx")
+    assert main(["bulletin", "--month", "2026-13"]) == 1
+    assert "2026-10" in capsys.readouterr().err

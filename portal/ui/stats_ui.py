@@ -1,7 +1,7 @@
 """Widgets of the figures pages (#13): the period picker, KPI cards with num/den and a one-line
 definition, and tables that carry their chart and Excel download one click away."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
@@ -165,3 +165,46 @@ def beside_district(unit: dict, total: dict) -> None:
 
 def _cell(value: int | dict) -> str:
     return str(value) if isinstance(value, int) else rate_text(value)
+
+
+def bulletin_form(actor: Actor) -> None:
+    """月通报 / 周总结 on demand, with a progress bar while it is written."""
+    from portal import bulletin
+    from portal.errors import PortalError
+    from portal.notice_doc import MIME as WORD_MIME
+    from portal.ui.context import db, show_error
+
+    today = clock.today()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    iso = (today - timedelta(days=7)).isocalendar()
+    with st.form("bulletin_form"):
+        kind = st.radio(tr("bulletin.kind"), ("month", "week"), horizontal=True,
+                        format_func=lambda k: tr(f"bulletin.kind.{k}"), key="bulletin_kind")
+        left, right = st.columns(2)
+        month = left.text_input(tr("bulletin.month"), value=f"{last_month:%Y-%m}",
+                                key="bulletin_month")
+        week = right.text_input(tr("bulletin.week"), value=f"{iso.year}-W{iso.week:02d}",
+                                key="bulletin_week")
+        made = st.form_submit_button(tr("bulletin.make"))
+    if made:
+        bar = st.progress(0.0)
+        try:
+            period = (bulletin.month_period(month) if kind == "month"
+                      else bulletin.week_period(week))
+            with db() as session:
+                word, excel = bulletin.for_office(
+                    session, actor=actor, period=period,
+                    progress=lambda fraction, text: bar.progress(fraction, text=text))
+        except PortalError as error:
+            show_error(error)
+            return
+        st.session_state["bulletin_files"] = (period.slug, kind, word, excel)
+    files = st.session_state.get("bulletin_files")
+    if files:
+        slug, kind, word, excel = files
+        name = tr(f"bulletin.kind.{kind}")
+        left, right = st.columns(2)
+        left.download_button(tr("bulletin.word"), data=word, mime=WORD_MIME,
+                             file_name=f"{name}{slug}.docx", key="bulletin_docx")
+        right.download_button(tr("bulletin.excel"), data=excel, mime=exports.MIME,
+                              file_name=f"{name}{slug}.xlsx", key="bulletin_xlsx")

@@ -112,3 +112,16 @@ def test_the_public_board_shows_a_year_or_a_month_with_num_den(open_page):
     app.selectbox(key="board_month").set_value(11).run()
     assert not app.exception
     assert "样本不足" in app.dataframe[0].value.to_csv() or "—" in app.dataframe[0].value.to_csv()
+
+
+def test_the_dashboard_writes_a_bulletin_with_progress_and_offers_both_files(open_page):
+    app = open_page("pages/stats_dashboard.py", "supervisor")
+    app.text_input(key="bulletin_month").set_value("2026-11")
+    next(b for b in app.get("form_submit_button") if b.proto.label == "生成通报").click().run()
+    assert not app.exception
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "下载 Word 通报" in labels and "下载 Excel 附表" in labels
+    app.radio(key="bulletin_kind").set_value("week")
+    app.text_input(key="bulletin_week").set_value("2026-W99")
+    next(b for b in app.get("form_submit_button") if b.proto.label == "生成通报").click().run()
+    assert "的格式应为 2026-W44。" in texts(app)  # the typed value is shown escaped

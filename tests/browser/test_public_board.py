@@ -48,7 +48,7 @@ def test_the_board_shows_no_filer_and_renders_markup_literally(demo_database, tm
         page.goto(f"{server.url}/board")
         wait_ready(page)
         main = page.locator("[data-testid='stMain']")
-        main.get_by_text("区发改局").first.wait_for()
+        main.get_by_text(f"通报 {MARKUP}").wait_for()
         shown = main.inner_text()
         assert f"通报 {MARKUP}" in shown  # the summary exactly as typed
         assert main.locator("b, strong").filter(has_text="x").count() == 0
