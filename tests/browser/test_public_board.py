@@ -35,6 +35,7 @@ def _database(demo_database, tmp_path):
                                 concluded_on=date(2026, 4, 1), source="self_check",
                                 status="verified", exposed=True,
                                 public_summary=f"通报 {MARKUP}"))
+        session.commit()
     engine.dispose()
     return database
 
