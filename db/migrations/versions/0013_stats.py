@@ -38,6 +38,27 @@ def upgrade() -> None:
     op.execute("UPDATE reports SET first_reply_due = reply_due "
                "WHERE reopen_count = 0 AND accepted_on IS NOT NULL")
     _backfill_reopened_due()
+    op.create_table(
+        "scoring_rules",
+        sa.Column("year", sa.Integer, primary_key=True),  # 0: the default for years without own rules
+        *(sa.Column(name, sa.Float, nullable=False) for name in WEIGHTS + DEDUCTIONS),
+        sa.Column("updated_at", sa.DateTime, nullable=True),
+        sa.Column("updated_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+    )
+    op.bulk_insert(sa.table("scoring_rules", sa.column("year", sa.Integer),
+                            *(sa.column(n, sa.Float) for n in WEIGHTS + DEDUCTIONS)),
+                   [{"year": 0, **DEFAULTS}])
+
+
+# 考核评分细则: points per figure (a rate of 1 earns the full weight) and points off per event.
+WEIGHTS = ("w_closing_rate", "w_on_time_response", "w_on_time_closing", "w_satisfaction",
+           "w_resolution")
+DEDUCTIONS = ("d_supervision", "d_transfer", "d_red_card", "d_selfcheck_late",
+              "d_selfcheck_missing", "d_quota_missed")
+DEFAULTS = {"w_closing_rate": 20, "w_on_time_response": 15, "w_on_time_closing": 25,
+            "w_satisfaction": 30, "w_resolution": 10, "d_supervision": 2, "d_transfer": 5,
+            "d_red_card": 0.5, "d_selfcheck_late": 1, "d_selfcheck_missing": 3,
+            "d_quota_missed": 5}
 
 
 def _backfill_reopened_due() -> None:
@@ -70,6 +91,7 @@ def _backfill_reopened_due() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("scoring_rules")
     with op.batch_alter_table("reports") as batch:
         batch.drop_index("ix_reports_accepted_on")
         batch.drop_column("first_reply_due")
