@@ -58,6 +58,8 @@ st.subheader(tr("stats.ledger"))
 st.caption(tr("stats.ledger_hint"))
 stats_ui.ledger_download(me, start, end)
 
+stats_ui.scoring_section(me)
+
 st.subheader(tr("bulletin.title"))
 st.caption(tr("bulletin.no_images"))
 stats_ui.bulletin_form(me)

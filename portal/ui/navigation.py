@@ -86,6 +86,8 @@ PAGES = (
              "nav.admin", ADMIN),
     PageSpec("pages/admin_quotas.py", "page.admin_quotas", ":material/flag:", "nav.admin",
              ADMIN),
+    PageSpec("pages/admin_scoring.py", "page.admin_scoring", ":material/scoreboard:",
+             "nav.admin", ADMIN),
     PageSpec("pages/admin_audit.py", "page.admin_audit", ":material/history:", "nav.admin",
              ADMIN),
     PageSpec("pages/admin_notifications.py", "page.admin_notifications", ":material/campaign:",

@@ -208,3 +208,35 @@ def bulletin_form(actor: Actor) -> None:
                              file_name=f"{name}{slug}.docx", key="bulletin_docx")
         right.download_button(tr("bulletin.excel"), data=excel, mime=exports.MIME,
                               file_name=f"{name}{slug}.xlsx", key="bulletin_xlsx")
+
+
+def scoring_section(actor: Actor) -> None:
+    """考核评分 of a quarter or the year: the ranking, and one unit's breakdown line by line."""
+    from portal import scoring
+    from portal.ui.context import db
+
+    st.subheader(tr("scoring.title"))
+    today = clock.today()
+    left, right = st.columns(2)
+    year = int(left.number_input(tr("scoring.year"), 2000, 2100, today.year, step=1,
+                                 key="scoring_year"))
+    quarter = right.selectbox(tr("scoring.quarter"), [None, 1, 2, 3, 4], key="scoring_quarter",
+                              format_func=lambda q: tr("scoring.whole_year") if q is None
+                              else tr("scoring.quarter_n", n=q))
+    with db() as session:
+        result = scoring.scores(session, actor=actor, year=year, quarter=quarter)
+    table = [{tr("scoring.col.rank"): u["rank"] if u["rank"] else tr("scoring.unranked"),
+              tr("stats.unit"): u["unit"], tr("stats.accepted"): u["accepted"],
+              tr("scoring.col.score"): u["score"],
+              **{tr(f"scoring.item.{i['item']}"): i["points"] for i in u["items"]}}
+             for u in result["units"]]
+    st.dataframe(table, hide_index=True, use_container_width=True)
+    download(tr("scoring.title"), table, "scoring_xlsx")
+    names = [u["unit"] for u in result["units"]]
+    if names:
+        pick = st.selectbox(tr("scoring.breakdown"), names, key="scoring_unit")
+        unit = next(u for u in result["units"] if u["unit"] == pick)
+        st.dataframe([{tr("scoring.col.item"): tr(f"scoring.item.{i['item']}"),
+                       tr("scoring.col.points"): i["points"],
+                       tr("scoring.col.basis"): i["basis"]} for i in unit["items"]],
+                     hide_index=True, use_container_width=True)

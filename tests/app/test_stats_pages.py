@@ -125,3 +125,31 @@ def test_the_dashboard_writes_a_bulletin_with_progress_and_offers_both_files(ope
     app.text_input(key="bulletin_week").set_value("2026-W99")
     next(b for b in app.get("form_submit_button") if b.proto.label == "生成通报").click().run()
     assert "的格式应为 2026-W44。" in texts(app)  # the typed value is shown escaped
+
+
+def test_the_dashboard_ranks_units_by_score_with_a_breakdown(open_page):
+    app = open_page("pages/stats_dashboard.py", "discipline")
+    assert not app.exception
+    content = texts(app)
+    assert "考核评分" in content and "得分明细" not in [s.value for s in app.subheader]
+    breakdown = app.dataframe[-1].value
+    assert list(breakdown.columns) == ["项目", "得分/扣分", "计算依据"]
+    assert "办结率" in set(breakdown["项目"]) and "红牌（提醒单）" in set(breakdown["项目"])
+    app.selectbox(key="scoring_quarter").set_value(4).run()
+    assert not app.exception
+
+
+def test_an_admin_saves_a_year_s_scoring_rules_and_bad_weights_are_refused(open_page):
+    app = open_page("pages/admin_scoring.py", "admin")
+    assert not app.exception
+    app.number_input(key="scoring_rules_year").set_value(2031).run()
+    assert "该年度尚未单独设置" in texts(app)
+    app.number_input(key="scoring_w_resolution_2031").set_value(50.0)
+    next(b for b in app.get("form_submit_button") if b.proto.label == "保存细则").click().run()
+    assert "合计 100 分" in texts(app)
+    app.number_input(key="scoring_w_resolution_2031").set_value(10.0)
+    app.number_input(key="scoring_d_transfer_2031").set_value(8.0)
+    next(b for b in app.get("form_submit_button") if b.proto.label == "保存细则").click().run()
+    assert not app.exception
+    assert "该年度尚未单独设置" not in texts(app)
+    assert app.number_input(key="scoring_d_transfer_2031").value == 8.0
