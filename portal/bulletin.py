@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlmodel import Session, col, func, select
 
-from portal import cards, clock, stats
+from portal import cards, clock, scoring, stats
 from portal.cases import exposed_cases
 from portal.duplicates import COUNTED
 from portal.errors import PermissionDenied, ValidationError
@@ -112,6 +112,13 @@ def _tables(figures: dict, areas: list[dict], red: list[tuple[str, int]],
     ]
 
 
+def _score_table(scores: dict) -> tuple[str, list[str], list[list]]:
+    items = [t(f"scoring.item.{name}") for name in (*scoring.WEIGHTS, *scoring.DEDUCTIONS)]
+    return ("考核评分", ["排名", "单位", "受理量", "得分", *items],
+            [[u["rank"] or "不排名", u["unit"], u["accepted"], u["score"],
+              *(i["points"] for i in u["items"])] for u in scores["units"]])
+
+
 def _word(period: Period, figures: dict, tables: list, red: list, cases: list[dict]) -> bytes:
     document = Document()
     kind = "通报" if period.kind == "month" else "周总结"
@@ -143,6 +150,12 @@ def _word(period: Period, figures: dict, tables: list, red: list, cases: list[di
     for number, case in enumerate(cases, start=1):
         _paragraph(document, f"　　{number}. {case['unit']}（问题类别 {case['category_number']}）："
                    f"{case['public_summary']}")
+    title, headers, rows = tables[-1]
+    _paragraph(document, f"五、{period.end.year}年第{(period.end.month - 1) // 3 + 1}季度考核评分"
+               "（截至本期）", bold=True)
+    _paragraph(document, f"　　受理量不足 {stats.MIN_DENOMINATOR} 件的单位不参与排名；"
+               "各项得分与扣分的计算依据见 Excel 附表。", 12)
+    _table(document, headers[:4], [row[:4] for row in rows])
     _paragraph(document, "　　请各单位对照本通报，逐项抓好整改落实。")
     _paragraph(document, ISSUING_OFFICE, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(document, format_date(clock.today()), align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -190,7 +203,9 @@ def build(session: Session, period: Period, *, progress: Progress | None = None
     step(0.6, "汇总红牌和曝光案例")
     red = _red_cards(session)
     cases = exposed_cases(session)
-    tables = _tables(figures, areas, red, cases)
+    quarter = (period.end.month - 1) // 3 + 1
+    scores = scoring.compute(session, year=period.end.year, quarter=quarter)
+    tables = _tables(figures, areas, red, cases) + [_score_table(scores)]
     step(0.8, "生成 Word 和 Excel")
     word, excel = _word(period, figures, tables, red, cases), _excel(tables)
     step(1.0, "完成")

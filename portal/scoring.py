@@ -136,6 +136,11 @@ def scores(session: Session, *, actor: Actor, year: int, quarter: int | None = N
     under the minimum volume of accepted reports are listed but not ranked."""
     if not actor.has(*stats.OFFICE_ROLES):
         raise PermissionDenied()
+    return compute(session, year=year, quarter=quarter)
+
+
+def compute(session: Session, *, year: int, quarter: int | None = None) -> dict:
+    """`scores` for trusted callers (the bulletin, the CLI)."""
     start, end = period_of(year, quarter)
     today = clock.today()
     rule = rules_for(session, year)

@@ -74,7 +74,7 @@ def test_bulletin_writes_the_word_and_excel_files_and_prints_their_paths(demo_da
     total = json.loads(capsys.readouterr().out)["total"]
     assert f"受理企业和群众反映问题 {total['accepted']} 件，办结 {total['closed']} 件" in text
     book = load_workbook(printed[1])
-    assert book.sheetnames == ["全区", "各单位", "各方面", "红牌", "督办移交", "曝光案例"]
+    assert book.sheetnames == ["全区", "各单位", "各方面", "红牌", "督办移交", "曝光案例", "考核评分"]
     assert book["全区"]["B2"].value == total["accepted"]
     assert main(["bulletin", "--week", "2026-W44", "--out", str(tmp_path / "out")]) == 0
     assert capsys.readouterr().out.split()[0].endswith("周总结2026-W44.docx")

@@ -39,7 +39,10 @@ def test_the_month_bulletin_states_the_computed_figures(session, october, live):
     fgj = next(row for row in units.rows if row.cells[0].text == "区发改局")
     assert [c.text for c in fgj.cells[1:5]] == ["8", "1", "4", "50.0%（4/8）"]
     assert fgj.cells[7].text == "样本不足（2/3）"  # 满意率
-    assert book.sheetnames == ["全区", "各单位", "各方面", "红牌", "督办移交", "曝光案例"]
+    assert book.sheetnames == ["全区", "各单位", "各方面", "红牌", "督办移交", "曝光案例", "考核评分"]
+    assert "五、2026年第4季度考核评分（截至本期）" in text
+    scores = {row[1]: row for row in book["考核评分"].iter_rows(min_row=2, values_only=True)}
+    assert scores["区发改局"][0] == 1 and scores["区住建局"][0] == "不排名"
     sheet = book["各单位"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["区发改局"][1:5] == (8, 1, 4, "50.0%（4/8）")
