@@ -174,6 +174,11 @@ def test_the_district_total_adds_the_units_up(session, october):
     assert list(total) == ["accepted", "rejected", "closed", *stats.RATES, "notices"]
 
 
+def test_the_summed_district_equals_a_district_wide_pass(session, october):
+    figures = stats.compute(session, start=OCT[0], end=OCT[1])
+    assert figures["total"] == stats.district(session, OCT[0], OCT[1])
+
+
 def test_the_json_names_one_unit_when_asked(session, october):
     office = make_user(session, Role.ADMIN)
     figures = stats.period_figures(session, actor=office, start=OCT[0], end=OCT[1],
