@@ -30,6 +30,7 @@ if me.has(Role.UNIT) and me.unit_id is not None:
         st.caption(tr("notice.none"))
     st.subheader(tr("stats.home_title"))
     stats_ui.beside_district(figures["unit"], figures["total"])
+    stats_ui.unit_duties(figures)
 st.write(tr("home.pages"))
 for spec in visible_pages(me):
     if spec.script != "pages/home.py":

@@ -16,7 +16,16 @@ from portal.errors import PermissionDenied
 from portal.escalation import LADDER
 from portal.exports import put
 from portal.i18n import t
-from portal.models import Category, Notice, Report, ReportRating, Unit
+from portal.models import (
+    Category,
+    Notice,
+    Report,
+    ReportRating,
+    SelfcheckCampaign,
+    SelfcheckCampaignUnit,
+    SelfcheckForm,
+    Unit,
+)
 from portal.roles import Actor, Role
 from portal.workdays import add_working_days
 
@@ -97,9 +106,28 @@ def unit_home(session: Session, *, actor: Actor, start: date, end: date) -> dict
     """A unit's own figures beside the district's for the unit home page."""
     if not actor.has(Role.UNIT) or actor.unit_id is None:
         raise PermissionDenied()
+    from portal import quotas
+    from portal.selfcheck import campaign_name
+
     figures = stats.period_figures(session, actor=actor, start=start, end=end)
+    latest = session.exec(
+        select(SelfcheckCampaign, SelfcheckForm.status)
+        .join(SelfcheckCampaignUnit, col(SelfcheckCampaignUnit.campaign_id) == SelfcheckCampaign.id)
+        .outerjoin(SelfcheckForm, (SelfcheckForm.campaign_id == SelfcheckCampaign.id)
+                   & (SelfcheckForm.unit_id == actor.unit_id))
+        .where(SelfcheckCampaignUnit.unit_id == actor.unit_id)
+        .order_by(col(SelfcheckCampaign.year).desc(), col(SelfcheckCampaign.quarter).desc())
+        .limit(1)).first()
+    quota = next((row for row in quotas.compute(session, year=end.year, on=clock.today())
+                  if row["unit_id"] == actor.unit_id), None)
     return {"from": figures["from"], "to": figures["to"], "unit": figures["units"][0],
-            "total": figures["total"]}
+            "total": figures["total"],
+            "selfcheck": None if latest is None else {
+                "campaign": campaign_name(latest[0].year, latest[0].quarter),
+                "due": latest[0].due_date, "status": latest[1] or "missing"},
+            "quota": None if quota is None else [
+                {"date": c["date"], "status": c["status"], "cases": c["cases"],
+                 "required": c["required_cases"]} for c in quota["checkpoints"]]}
 
 
 LEDGER_HEADERS = ("受理编号", "提交日期", "受理日期", "责任单位", "问题类别", "状态", "响应期限",

@@ -240,3 +240,18 @@ def scoring_section(actor: Actor) -> None:
                        tr("scoring.col.points"): i["points"],
                        tr("scoring.col.basis"): i["basis"]} for i in unit["items"]],
                      hide_index=True, use_container_width=True)
+
+
+def unit_duties(figures: dict) -> None:
+    """The unit's latest self-check and its typical-case quota, one line each."""
+    from portal.i18n import format_date
+
+    check = figures["selfcheck"]
+    if check is not None:
+        st.text(tr("stats.home_selfcheck", campaign=check["campaign"],
+                   status=tr(f"stats.selfcheck.{check['status']}"),
+                   due=format_date(check["due"], lang())))
+    if figures["quota"]:
+        st.text(tr("stats.home_quota") + "；".join(
+            f"{format_date(date.fromisoformat(c['date']), lang())} {c['status']}"
+            f"（{c['cases']}/{c['required']}）" for c in figures["quota"]))

@@ -88,6 +88,7 @@ def test_a_unit_home_shows_its_figures_beside_the_district(open_page):
     content = texts(app)
     assert "本单位本年指标与全区对比" in content
     assert "本单位" in content and "全区" in content and "办结率" in content
+    assert "典型案例指标：" in content  # 区发改局 carries the quota
 
 
 @pytest.mark.parametrize("script", ["pages/stats_dashboard.py", "pages/dispatch.py"])

@@ -6,11 +6,11 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from portal import dashboard
+from portal import dashboard, quotas
 from portal.errors import PermissionDenied
-from portal.models import Notice
+from portal.models import Notice, SelfcheckCampaign, SelfcheckCampaignUnit
 from portal.roles import Role
-from tests.factories import make_user
+from tests.factories import make_user, unit_id
 from tests.services import test_stats
 from tests.services.test_stats import OCT, add_report
 
@@ -70,9 +70,22 @@ def test_the_office_dashboard_carries_figures_and_the_red_cards(session, october
 
 def test_a_unit_home_shows_its_own_figures_beside_the_district(session, october):
     clerk = make_user(session, Role.UNIT, unit="区住建局")
+    campaign = SelfcheckCampaign(year=2026, quarter=4, due_date=date(2026, 12, 20))
+    session.add(campaign)
+    session.flush()
+    session.add(SelfcheckCampaignUnit(campaign_id=campaign.id,
+                                      unit_id=unit_id(session, "区住建局")))
+    session.flush()
     home = dashboard.unit_home(session, actor=clerk, start=OCT[0], end=OCT[1])
     assert home["unit"]["unit"] == "区住建局" and home["unit"]["accepted"] == 1
     assert home["total"]["accepted"] == 9
+    assert home["selfcheck"] == {"campaign": "2026年第四季度", "due": date(2026, 12, 20),
+                                 "status": "missing"}
+    expected = next((r for r in quotas.compute(session, year=2026, on=MONDAY)
+                     if r["unit"] == "区住建局"), None)
+    assert home["quota"] == (None if expected is None else [
+        {"date": c["date"], "status": c["status"], "cases": c["cases"],
+         "required": c["required_cases"]} for c in expected["checkpoints"]])
     with pytest.raises(PermissionDenied):
         dashboard.unit_home(session, actor=make_user(session, Role.SUPERVISOR),
                             start=OCT[0], end=OCT[1])
