@@ -30,12 +30,12 @@ stats_ui.table_block(tr("stats.trend"), [{tr("stats.period_start"): r["period"],
                                           **stats_ui.figure_columns(r)} for r in board["trend"]],
                      "stats_trend_xlsx", stats_ui.trend_chart(board["trend"]))
 
-units = [{tr("stats.unit"): r["unit"], **stats_ui.figure_columns(r)} for r in board["units"]]
-figure = st.selectbox(tr("stats.chart_figure"), stats.RATES, key="stats_figure",
+figure = st.selectbox(tr("stats.chart_figure"), (*stats.RATES, *stats.COUNTS), key="stats_figure",
                       format_func=lambda k: tr(f"stats.{k}"))
-stats_ui.table_block(tr("stats.units"), units, "stats_units_xlsx",
-                     stats_ui.unit_rate_chart(board["units"], figure))
-st.caption(tr("stats.sort_hint"))
+stats_ui.table_block(tr("stats.units"), stats_ui.sorted_units(board["units"], figure),
+                     "stats_units_xlsx", stats_ui.unit_rate_chart(board["units"], figure)
+                     if figure in stats.RATES else None)
+st.caption(tr("stats.sort_hint", n=stats.MIN_DENOMINATOR))
 
 stats_ui.table_block(tr("stats.areas"), [{tr("stats.area"): r["area"],
                                           **stats_ui.figure_columns(r)} for r in board["areas"]],

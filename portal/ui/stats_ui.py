@@ -46,17 +46,27 @@ def kpi_cards(total: dict) -> None:
 
 
 def figure_columns(row: dict) -> dict:
-    """One row of a figures table: counts, each rate as a sortable percentage (empty under the
-    minimum volume) beside its num/den, and the notices by rung."""
+    """One row of a figures table: counts, each rate with num/den (样本不足 under the minimum
+    volume), and the notices by rung."""
     cells = {tr(f"stats.{name}"): row[name] for name in stats.COUNTS}
     for name in stats.RATES:
-        figure = row[name]
-        cells[tr("stats.col.rate", name=tr(f"stats.{name}"))] = (
-            round(figure["num"] / figure["den"] * 100, 1) if stats.rankable(figure) else None)
-        cells[tr("stats.col.ratio", name=tr(f"stats.{name}"))] = f"{figure['num']}/{figure['den']}"
+        cells[tr(f"stats.{name}")] = rate_text(row[name])
     for kind in LADDER:
         cells[tr(f"notice.kind.{kind}")] = row["notices"][kind]
     return cells
+
+
+def sorted_units(rows: list[dict], figure: str) -> list[dict]:
+    """Units by one figure, best first, with their rank; a rate under the minimum volume is not
+    ranked and goes last (counts rank every unit)."""
+    if figure in stats.COUNTS:
+        ordered = sorted(rows, key=lambda r: -r[figure])
+        return [{tr("scoring.col.rank"): i, tr("stats.unit"): r["unit"], **figure_columns(r)}
+                for i, r in enumerate(ordered, 1)]
+    return [{tr("scoring.col.rank"): r["rank"] or tr("stats.not_ranked"),
+             tr("stats.unit"): r["unit"],
+             **figure_columns(next(x for x in rows if x["unit"] == r["unit"]))}
+            for r in stats.ranking(rows, figure)]
 
 
 def download(title: str, table: list[dict], key: str) -> None:

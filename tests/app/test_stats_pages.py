@@ -154,3 +154,19 @@ def test_an_admin_saves_a_year_s_scoring_rules_and_bad_weights_are_refused(open_
     assert not app.exception
     assert "该年度尚未单独设置" not in texts(app)
     assert app.number_input(key="scoring_d_transfer_2031").value == 8.0
+
+
+def test_the_unit_table_sorts_by_the_chosen_figure_with_the_volume_guard(open_page):
+    app = open_page("pages/stats_dashboard.py", "supervisor")
+    app.radio(key="stats_period").set_value("year").run()
+    app.selectbox(key="stats_figure").set_value("accepted").run()
+    assert not app.exception
+    table = next(f.value for f in app.dataframe if "排名" in f.value.columns)
+    accepted = list(table["受理量"])
+    assert accepted == sorted(accepted, reverse=True) and list(table["排名"])[0] == 1
+    app.selectbox(key="stats_figure").set_value("satisfaction").run()
+    table = next(f.value for f in app.dataframe if "排名" in f.value.columns)
+    ranks = list(table["排名"])
+    unranked = [r for r in ranks if r == "样本不足，不排名"]
+    assert ranks[len(ranks) - len(unranked):] == unranked  # the guarded ones last
+    assert not table.isna().any().any()
