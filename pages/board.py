@@ -1,25 +1,41 @@
 import streamlit as st
 
-from portal import board
+from portal import board, clock, stats
 from portal.i18n import format_date
 from portal.ui.context import db, lang, tr
 from portal.ui.text import plain, show_text
 
 st.title(tr("page.board"))
 st.caption(tr("board.intro"))
+today = clock.today()
+left, right = st.columns(2)
+year = left.selectbox(tr("board.year"), list(range(today.year, today.year - 5, -1)),
+                      key="board_year")
+month = right.selectbox(tr("board.month"), [None, *range(1, 13)], key="board_month",
+                        format_func=lambda m: tr("board.whole_year") if m is None
+                        else tr("board.month_n", n=m))
 with db() as session:
-    figures = board.public_board(session)
+    figures = board.period_board(session, year=int(year), month=month)
 
 
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
+def ratio(figure: dict) -> str:
+    return f"{figure['num']}/{figure['den']}" if figure["den"] else "—"
 
 
-st.dataframe([{tr("board.col.unit"): f["unit"], tr("board.col.accepted"): f["accepted"],
-               tr("board.col.closed"): f["closed"],
-               tr("board.col.close_rate"): percent(f["close_rate"]),
-               tr("board.col.satisfaction"): percent(f["satisfaction"])}
-              for f in figures["units"]], hide_index=True, use_container_width=True)
+total = figures["total"]
+st.subheader(tr("board.district"))
+cards = st.columns(5)
+cards[0].metric(tr("board.col.accepted"), total["accepted"])
+for column, name in zip(cards[1:4], board.BOARD_RATES, strict=True):
+    column.metric(tr(f"stats.{name}"), stats.rate_label(total[name]))
+cards[4].metric(tr("board.col.selfcheck"), ratio(total["selfcheck"]))
+st.caption(tr("board.quota_total", met=total["quota_met"], units=total["quota_units"]))
+st.dataframe([{tr("board.col.unit"): u["unit"], tr("board.col.accepted"): u["accepted"],
+               **{tr(f"stats.{name}"): stats.rate_label(u[name]) for name in board.BOARD_RATES},
+               tr("board.col.selfcheck"): ratio(u["selfcheck"]),
+               tr("board.col.quota"): u["quota"] or tr("board.quota_none")}
+              for u in figures["units"]], hide_index=True, use_container_width=True)
+st.caption(tr("stats.footnote", n=stats.MIN_DENOMINATOR))
 st.subheader(tr("board.exposed"))
 if not figures["cases"]:
     st.info(tr("case.none"))

@@ -1,8 +1,8 @@
 import streamlit as st
 
-from portal import escalation, reports
+from portal import clock, dashboard, escalation, reports
 from portal.roles import Role
-from portal.ui import report_actions
+from portal.ui import report_actions, stats_ui
 from portal.ui.context import db, tr
 from portal.ui.guard import require_login
 from portal.ui.navigation import link, visible_pages
@@ -17,6 +17,9 @@ if me.has(Role.UNIT) and me.unit_id is not None:
     with db() as session:
         counts = reports.card_counts(session, actor=me)
         notices = escalation.unit_notices(session, actor=me)
+        figures = dashboard.unit_home(session, actor=me,
+                                      start=clock.today().replace(month=1, day=1),
+                                      end=clock.today())
     st.subheader(tr("notice.unit_home"))
     (st.error if counts["red"] else st.warning if counts["yellow"] else st.info)(
         tr("notice.red_count", red=counts["red"], yellow=counts["yellow"]))
@@ -25,6 +28,9 @@ if me.has(Role.UNIT) and me.unit_id is not None:
         report_actions.notice_downloads("home", notices)
     else:
         st.caption(tr("notice.none"))
+    st.subheader(tr("stats.home_title"))
+    stats_ui.beside_district(figures["unit"], figures["total"])
+    stats_ui.unit_duties(figures)
 st.write(tr("home.pages"))
 for spec in visible_pages(me):
     if spec.script != "pages/home.py":

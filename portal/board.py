@@ -1,13 +1,28 @@
 """The public board (亮晒): per-unit figures of seed 002/003 and exposed cases, no personal data."""
 
-from datetime import datetime
+import calendar
+import threading
+from datetime import date, datetime
 
-from sqlalchemy import case
+from sqlalchemy import and_, case
 from sqlmodel import Session, col, func, select
 
+from portal import clock
 from portal.cases import exposed_cases
 from portal.duplicates import COUNTED
-from portal.models import Report, Unit
+from portal.errors import ValidationError
+from portal.models import (
+    AuditChain,
+    Notice,
+    Report,
+    ReportEvent,
+    ReportRating,
+    SelfcheckCampaign,
+    SelfcheckCampaignUnit,
+    SelfcheckForm,
+    TypicalCase,
+    Unit,
+)
 
 
 def unit_figures(session: Session) -> list[dict]:
@@ -50,3 +65,123 @@ def headline(session: Session, *, year: int) -> dict:
             "closing_rate": done / accepted if accepted else None,
             "rated": with_rating, "satisfied": good,
             "satisfaction": good / with_rating if with_rating else None}
+
+
+# --- the public board of a year or a month (#13) -----------------------------------------------
+
+BOARD_RATES = ("closing_rate", "on_time_closing", "satisfaction")
+_CACHE_SIZE = 64
+_cache: dict[tuple[str, int, int | None], tuple[tuple, dict]] = {}
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _version(session: Session) -> tuple:
+    """What changes with every write the board shows: the audit chain's head (every service
+    write is audited) and the newest event, rating, notice and case — primary-key lookups only,
+    so checking costs next to nothing and the board is never stale after a change, whichever
+    process wrote it."""
+    head = session.exec(select(AuditChain.last_id, AuditChain.count).where(AuditChain.id == 1)
+                        ).first()
+    newest = session.exec(select(
+        select(func.max(ReportEvent.id)).scalar_subquery(),
+        select(func.max(ReportRating.id)).scalar_subquery(),
+        select(func.max(Notice.id)).scalar_subquery(),
+        select(func.max(SelfcheckForm.updated_at)).scalar_subquery(),
+        select(func.max(TypicalCase.id)).scalar_subquery())).one()
+    return (tuple(head) if head else None, tuple(newest))
+
+
+def _period(year: int, month: int | None) -> tuple[date, date]:
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    if not 1 <= month <= 12:
+        raise ValidationError("error.stats_period", field="month")
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, 1), date(year, month, last)
+
+
+def _selfchecks(session: Session, start: date, end: date) -> dict[int, tuple[int, int]]:
+    """Per unit: forms submitted (or accepted) / forms required, for the campaigns whose
+    quarter falls in the period."""
+    quarters = {(d.year, (d.month - 1) // 3 + 1) for d in (start, end)}
+    quarters |= {(start.year, q) for q in range(1, 5)
+                 if start <= date(start.year, 3 * q - 2, 1) <= end}
+    campaign_ids = [cid for cid, y, q in session.exec(
+        select(SelfcheckCampaign.id, SelfcheckCampaign.year, SelfcheckCampaign.quarter)).all()
+        if (y, q) in quarters]
+    if not campaign_ids:
+        return {}
+    done = func.sum(case((col(SelfcheckForm.status).in_(["submitted", "accepted"]), 1), else_=0))
+    rows = session.exec(
+        select(SelfcheckCampaignUnit.unit_id, func.count(), done)
+        .select_from(SelfcheckCampaignUnit)
+        .outerjoin(SelfcheckForm, and_(SelfcheckForm.campaign_id == SelfcheckCampaignUnit.campaign_id,
+                                       SelfcheckForm.unit_id == SelfcheckCampaignUnit.unit_id))
+        .where(col(SelfcheckCampaignUnit.campaign_id).in_(campaign_ids))
+        .group_by(SelfcheckCampaignUnit.unit_id)).all()
+    return {unit: (int(d or 0), int(n)) for unit, n, d in rows}
+
+
+def _quota(session: Session, year: int, on: date) -> dict[str, str]:
+    """Each quota unit's status at the latest checkpoint passed by `on` (else the next one)."""
+    from portal import quotas
+
+    result = {}
+    for row in quotas.compute(session, year=year, on=on):
+        passed = [c for c in row["checkpoints"] if c["date"] <= on.isoformat()]
+        mark = passed[-1] if passed else (row["checkpoints"][0] if row["checkpoints"] else None)
+        if mark is not None:
+            result[row["unit"]] = mark["status"]
+    return result
+
+
+def _compute_board(session: Session, year: int, month: int | None) -> dict:
+    from portal import stats
+
+    start, end = _period(year, month)
+    figures = stats.compute(session, start=start, end=end)
+    unit_ids = dict(session.exec(select(Unit.name, Unit.id)).all())
+    selfchecks = _selfchecks(session, start, end)
+    quota = _quota(session, year, min(end, clock.today()))
+
+    def public(row: dict) -> dict:
+        return {"accepted": row["accepted"], **{name: row[name] for name in BOARD_RATES}}
+
+    units = []
+    for row in figures["units"]:
+        done, due = selfchecks.get(unit_ids[row["unit"]], (0, 0))
+        units.append({"unit": row["unit"], **public(row),
+                      "selfcheck": {"num": done, "den": due},
+                      "quota": quota.get(row["unit"])})
+    submitted = [u["selfcheck"] for u in units]
+    return {"year": year, "month": month, "from": start.isoformat(), "to": end.isoformat(),
+            "total": {**public(figures["total"]),
+                      "selfcheck": {"num": sum(s["num"] for s in submitted),
+                                    "den": sum(s["den"] for s in submitted)},
+                      "quota_met": sum(1 for label in quota.values() if label == "已达标"),
+                      "quota_units": len(quota)},
+            "units": units, "cases": exposed_cases(session)}
+
+
+def period_board(session: Session, *, year: int, month: int | None = None) -> dict:
+    """The public board of a year (or one month of it): per-unit 受理, 办结率, 按时办结率, 满意率
+    (num/den), self-checks submitted, the typical-case quota, district totals and the exposed
+    cases. No personal data: counts and anonymised summaries only. Cached per period until the
+    next write (see `_version`)."""
+    key = (str(session.get_bind().engine.url), year, month)
+    version = _version(session)
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+    result = _compute_board(session, year, month)
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = (version, result)
+    return result

@@ -314,6 +314,33 @@ def _import_12345(args: argparse.Namespace) -> int:
     return 1 if outcome.refused_batches else 0
 
 
+def _stats(args: argparse.Namespace) -> int:
+    """The offices' figures of a period (by day accepted), as JSON or a Chinese table."""
+    from portal import stats
+
+    with session_scope(make_engine()) as session:
+        figures = stats.compute(session, start=args.start, end=args.end, unit_name=args.unit)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print(stats.text_table(figures))
+    return 0
+
+
+def _bulletin(args: argparse.Namespace) -> int:
+    """月通报 (--month 2026-10) or 周总结 (--week 2026-W44): a Word and an Excel file."""
+    from portal import bulletin
+
+    period = (bulletin.month_period(args.month) if args.month
+              else bulletin.week_period(args.week))
+    with session_scope(make_engine()) as session:
+        paths = bulletin.write(session, period, Path(args.out),
+                               progress=lambda _f, text: print(f"… {text}", file=sys.stderr))
+    for path in paths:
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="portal", description="营商环境监督平台 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -368,6 +395,18 @@ def build_parser() -> argparse.ArgumentParser:
     hotline.add_argument("file", help="工单文件")
     hotline.add_argument("--source", default="12345", help="数据来源（使用其保存的列对应关系）")
     hotline.set_defaults(func=_import_12345)
+    figures = sub.add_parser("stats", help="统计期间内各单位及全区的受理、办结、按时、满意等指标")
+    figures.add_argument("--from", dest="start", type=_day, required=True, help="开始日期 YYYY-MM-DD")
+    figures.add_argument("--to", dest="end", type=_day, required=True, help="结束日期 YYYY-MM-DD")
+    figures.add_argument("--unit", help="只看一个单位（单位名称）")
+    figures.add_argument("--json", action="store_true", help="输出 JSON")
+    figures.set_defaults(func=_stats)
+    notice = sub.add_parser("bulletin", help="生成月通报或周总结（Word 通报和 Excel 附表）")
+    which = notice.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", help="月份，如 2026-10")
+    which.add_argument("--week", help="ISO 周，如 2026-W44")
+    notice.add_argument("--out", default=".", help="输出目录（默认当前目录）")
+    notice.set_defaults(func=_bulletin)
     return parser
 
 

@@ -169,6 +169,9 @@ def _move_back(session: Session, report_id: int, shift: timedelta) -> None:
         report.reply_due, _ = workdays.deadline(events["assign"],
                                                 workdays.sla_days(session, "reply"),
                                                 session=session)
+        report.accepted_on, report.first_reply_due = events["assign"].date(), report.reply_due
+    if report.first_replied_at is not None:
+        report.first_replied_at -= shift
     if "rate_unsatisfied" in events:
         report.reply_due, _ = workdays.deadline(events["rate_unsatisfied"],
                                                 workdays.sla_days(session, "reopen"),

@@ -187,6 +187,9 @@ class Report(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="reports.id")  # 并案: follows it
     external_no: str | None = Field(default=None, max_length=40)  # 12345 工单编号
     original_due: date | None = None  # the 12345 platform's deadline of an imported 工单
+    accepted_on: date | None = None  # 受理: the day of the first assignment (figures' period)
+    first_replied_at: NaiveDatetime | None = None  # the first reply, kept through 差评整改
+    first_reply_due: date | None = None  # the reply deadline that first reply answered
 
 
 class ReportEvent(SQLModel, table=True):
@@ -505,3 +508,24 @@ class KnowledgeEntry(SQLModel, table=True):
     reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
     reviewed_at: NaiveDatetime | None = None
     review_note: str = ""
+
+
+class ScoringRule(SQLModel, table=True):
+    """考核评分细则 of a year (year 0: the default): points per figure, points off per event."""
+
+    __tablename__ = "scoring_rules"
+
+    year: int = Field(primary_key=True)
+    w_closing_rate: float
+    w_on_time_response: float
+    w_on_time_closing: float
+    w_satisfaction: float
+    w_resolution: float
+    d_supervision: float
+    d_transfer: float
+    d_red_card: float
+    d_selfcheck_late: float
+    d_selfcheck_missing: float
+    d_quota_missed: float
+    updated_at: NaiveDatetime | None = None
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id")

@@ -149,6 +149,9 @@ def assign(session: Session, *, actor: Actor, report_id: int, unit_id: int,
     report.deadline_estimated = respond_estimated or reply_estimated
     report.clock_start, report.office_due = clock.now().date(), None
     report.responded_at = report.replied_at = None
+    report.accepted_on = report.accepted_on or report.clock_start
+    if report.first_replied_at is None:  # the deadline the first reply will be judged by
+        report.first_reply_due = report.reply_due
     _record(session, report, "assign", rule, actor, note, S.ASSIGNED)
     return report
 
@@ -227,6 +230,7 @@ def reply(session: Session, *, actor: Actor, report_id: int, result: str,
     now = clock.now()
     report.responded_at = report.responded_at or now
     report.replied_at = now
+    report.first_replied_at = report.first_replied_at or now
     report.rating = None
     report.reply_outcome = outcome
     _record(session, report, "reply", rule, actor, result, S.REPLIED)

@@ -14,14 +14,17 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlmodel import func, select
 
-from portal import escalation, migrate, reports
+from portal import escalation, migrate, reports, stats
 from portal.db import make_engine, session_scope
 from portal.models import Report, Unit
 from portal.roles import Actor, Role
 
+ANSWERED = ("acknowledged", "replied", "closed", "reopened")
+REPLIED = ("replied", "closed", "reopened")
+OUTCOMES = ("resolved", "resolved", "partly", "unresolved")
 STATUSES = ("submitted", "assigned", "acknowledged", "replied", "reopened", "closed",
             "rejected", "returned")
 
@@ -53,10 +56,23 @@ def build(engine, count: int) -> None:  # noqa: ANN001
                     "unit_id": rng.choice(unit_ids) if with_unit else None,
                     "respond_due": due, "reply_due": due, "deadline_estimated": False,
                     "current_due": due if status in ("assigned", "acknowledged", "reopened")
-                    else None, "reopen_count": 0, "created_at": created, "updated_at": created})
+                    else None, "reopen_count": 0, "created_at": created, "updated_at": created,
+                    # the figures' columns (#13): accepted the day filed, answered within days
+                    "accepted_on": created.date() if with_unit else None,
+                    "first_reply_due": due,
+                    "responded_at": created + timedelta(hours=rng.randint(1, 40))
+                    if status in ANSWERED else None,
+                    "first_replied_at": created + timedelta(days=rng.randint(1, 8))
+                    if status in REPLIED else None,
+                    "reply_outcome": rng.choice(OUTCOMES) if status in REPLIED else None})
             connection.execute(insert(Report), rows)
             done += len(rows)
             print(f"  {done:,} reports", end="\r", flush=True)
+        # one rating per answered report, one in five unsatisfied (one INSERT … SELECT)
+        connection.execute(text(
+            "INSERT INTO report_ratings (report_id, unit_id, round, at, channel, rating, comment) "
+            "SELECT id, unit_id, 0, created_at, 'web', CASE WHEN id % 5 = 0 THEN 'unsatisfied' "
+            "ELSE 'satisfied' END, '' FROM reports WHERE status IN ('closed', 'reopened')"))
     print()
 
 
@@ -67,6 +83,53 @@ def timed(label: str, fn, repeat: int = 5) -> None:  # noqa: ANN001
         fn()
         runs.append((time.perf_counter() - began) * 1000)
     print(f"{label:<44} median {statistics.median(runs):8.1f} ms   max {max(runs):8.1f} ms")
+
+
+# The floor: the same per-unit numbers as stats.compute's report figures, written by hand.
+FLOOR_SQL = """
+SELECT r.unit_id, COUNT(*),
+  SUM(CASE WHEN r.status IN ('replied', 'closed', 'closed_unrated') THEN 1 ELSE 0 END),
+  SUM(CASE WHEN r.responded_at IS NOT NULL AND date(r.responded_at) <= r.respond_due
+      THEN 1 ELSE 0 END),
+  SUM(CASE WHEN r.responded_at IS NOT NULL OR r.respond_due < :today THEN 1 ELSE 0 END),
+  SUM(CASE WHEN r.first_replied_at IS NOT NULL AND date(r.first_replied_at) <= r.first_reply_due
+      THEN 1 ELSE 0 END),
+  SUM(CASE WHEN r.first_replied_at IS NOT NULL OR r.first_reply_due < :today THEN 1 ELSE 0 END),
+  SUM(CASE WHEN l.rating IN ('satisfied', 'basically') THEN 1 ELSE 0 END),
+  SUM(CASE WHEN l.id IS NOT NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN f.rating IN ('satisfied', 'basically') THEN 1 ELSE 0 END),
+  SUM(CASE WHEN g.bad = 1 AND l.rating IN ('satisfied', 'basically') THEN 1 ELSE 0 END),
+  SUM(CASE WHEN g.bad = 1 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN r.reply_outcome = 'resolved' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN r.reply_outcome IS NOT NULL THEN 1 ELSE 0 END)
+FROM reports r
+LEFT JOIN (SELECT x.report_id, MIN(x.id) AS first_id, MAX(x.id) AS last_id,
+                  MAX(CASE WHEN x.rating = 'unsatisfied' THEN 1 ELSE 0 END) AS bad
+           FROM report_ratings x JOIN reports y ON y.id = x.report_id
+           WHERE y.accepted_on BETWEEN :start AND :end AND y.merged_into_id IS NULL
+           GROUP BY x.report_id) g ON g.report_id = r.id
+LEFT JOIN report_ratings f ON f.id = g.first_id
+LEFT JOIN report_ratings l ON l.id = g.last_id
+WHERE r.accepted_on BETWEEN :start AND :end AND r.merged_into_id IS NULL
+GROUP BY r.unit_id
+"""
+
+
+def figures_benchmark(session, office) -> None:  # noqa: ANN001
+    """stats.py's figure queries beside the hand-written floor (issue #13: ≤ 1.5×, < 300 ms)."""
+    today = date.today()
+    month = (today.replace(day=1), today)
+    year = (today - timedelta(days=365), today)
+    for label, (start, end) in (("month", month), ("year", year)):
+        params = {"start": start, "end": end, "today": today}
+        timed(f"figures floor: hand SQL per unit, {label}",
+              lambda params=params: session.execute(text(FLOOR_SQL), params).all())
+        timed(f"figures: stats.compute (units+total), {label}",
+              lambda s=start, e=end: stats.compute(session, start=s, end=e))
+        timed(f"figures: per area, {label}", lambda s=start, e=end: stats.area_figures(
+            session, actor=office, start=s, end=e))
+        timed(f"figures: trend by week, {label}", lambda s=start, e=end: stats.trend(
+            session, actor=office, start=s, end=e, by="week"))
 
 
 def main() -> None:
@@ -97,6 +160,7 @@ def main() -> None:
         timed("unit queue, first page", lambda: reports.unit_queue(session, actor=unit))
         timed("status counts (GROUP BY)", lambda: reports.status_counts(session, actor=office))
         timed("card counts", lambda: reports.card_counts(session, actor=office))
+        figures_benchmark(session, office)
         timed("escalate --dry-run (next day)", lambda: escalation.escalate(
             session, today=date.today() + timedelta(days=1), dry_run=True), repeat=1)
 

@@ -10,9 +10,11 @@ PROTECTED = ["pages/home.py", "pages/account.py", "pages/admin_users.py", "pages
              "pages/my_reports.py", "pages/transfers.py", "pages/selfcheck.py",
              "pages/selfcheck_review.py", "pages/cases.py", "pages/quota_dashboard.py",
              "pages/admin_quotas.py", "pages/followup.py", "pages/return_requests.py",
-             "pages/import_12345.py", "pages/knowledge.py"]
+             "pages/import_12345.py", "pages/knowledge.py", "pages/stats_dashboard.py",
+             "pages/dispatch.py", "pages/admin_scoring.py"]
 ADMIN_ONLY = ["pages/admin_users.py", "pages/admin_units.py", "pages/admin_catalogue.py",
-              "pages/admin_calendar.py", "pages/admin_audit.py", "pages/admin_quotas.py"]
+              "pages/admin_calendar.py", "pages/admin_audit.py", "pages/admin_quotas.py",
+              "pages/admin_scoring.py"]
 ROLE_ONLY = {"pages/intake.py": ["unit_fgj", "company", "admin"],
              "pages/intake_entry.py": ["discipline", "unit_fgj", "company", "admin"],
              "pages/unit_reports.py": ["supervisor", "discipline", "company", "admin"],
@@ -25,7 +27,9 @@ ROLE_ONLY = {"pages/intake.py": ["unit_fgj", "company", "admin"],
              "pages/followup.py": ["discipline", "unit_fgj", "company", "admin"],
              "pages/return_requests.py": ["discipline", "unit_fgj", "company", "admin"],
              "pages/import_12345.py": ["discipline", "unit_fgj", "company", "admin"],
-             "pages/knowledge.py": ["company"]}
+             "pages/knowledge.py": ["company"],
+             "pages/stats_dashboard.py": ["unit_fgj", "company", "admin"],
+             "pages/dispatch.py": ["unit_fgj", "company", "admin"]}
 NON_ADMINS = ["supervisor", "discipline", "unit_fgj", "company"]
 
 

@@ -28,10 +28,12 @@ from sqlmodel import col, select
 import portal
 from portal import (
     audit,
+    bulletin,
     calendar_schedule,
     cases,
     clock,
     companies,
+    dashboard,
     duplicates,
     escalation,
     followup,
@@ -42,7 +44,9 @@ from portal import (
     report_flow,
     reports,
     return_requests,
+    scoring,
     selfcheck,
+    stats,
     suggest,
     units,
     users,
@@ -62,6 +66,7 @@ from tests.services.test_reports import PNG, valid_input
 Y, N, E = "allowed", "refused", "empty"
 SITUATIONS = ("anonymous", "filer_with_code", "company_owner", "other_company", "own_unit",
               "other_unit", "supervisor", "discipline", "admin")
+OCT1, OCT31 = date(2026, 10, 1), date(2026, 10, 31)
 NOBODY = Actor(user_id=0, username="", display_name="（未登录）")
 WRONG_CODE = "AAAAAAAA"
 # Refusals that deliberately look like "not found", so as not to confirm that a thing exists.
@@ -383,6 +388,41 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
     "quotas.set_rules": (lambda c: quotas.set_rules(c.world.s, actor=c.actor, year=2031,
                                                     checkpoints=[(6, 30, 1, 1)]),
                          row(N, N, N, N, N, N, N, N, Y)),
+    # ---- figures, dashboards, bulletins and scoring (#13)
+    "stats.period_figures": (lambda c: stats.period_figures(c.world.s, actor=c.actor, start=OCT1,
+                                                            end=OCT31),
+                             row(N, N, N, N, Y, Y, Y, Y, Y)),
+    "stats.area_figures": (lambda c: stats.area_figures(c.world.s, actor=c.actor, start=OCT1,
+                                                        end=OCT31),
+                           row(N, N, N, N, N, N, Y, Y, Y)),
+    "stats.trend": (lambda c: stats.trend(c.world.s, actor=c.actor, start=OCT1, end=OCT31),
+                    row(N, N, N, N, N, N, Y, Y, Y)),
+    "stats.unit_area": (lambda c: stats.unit_area(c.world.s, actor=c.actor, start=OCT1,
+                                                  end=OCT31),
+                        row(N, N, N, N, N, N, Y, Y, Y)),
+    "dashboard.office_dashboard": (lambda c: dashboard.office_dashboard(
+        c.world.s, actor=c.actor, start=OCT1, end=OCT31), row(N, N, N, N, N, N, Y, Y, Y)),
+    "dashboard.daily_dispatch": (lambda c: dashboard.daily_dispatch(c.world.s, actor=c.actor),
+                                 row(N, N, N, N, N, N, Y, Y, Y)),
+    "dashboard.unit_home": (lambda c: dashboard.unit_home(c.world.s, actor=c.actor, start=OCT1,
+                                                          end=OCT31),
+                            row(N, N, N, N, Y, Y, N, N, N)),
+    "dashboard.ledger_rows": (lambda c: list(dashboard.ledger_rows(
+        c.world.s, actor=c.actor, start=OCT1, end=OCT31)), row(N, N, N, N, N, N, Y, Y, Y)),
+    "dashboard.ledger_workbook": (lambda c: dashboard.ledger_workbook(
+        c.world.s, actor=c.actor, start=OCT1, end=OCT31), row(N, N, N, N, N, N, Y, Y, Y)),
+    "bulletin.for_office": (lambda c: bulletin.for_office(
+        c.world.s, actor=c.actor, period=bulletin.month_period("2026-10")),
+        row(N, N, N, N, N, N, Y, Y, Y)),
+    "scoring.rules_view": (lambda c: scoring.rules_view(c.world.s, actor=c.actor, year=2026),
+                           row(N, N, N, N, N, N, Y, Y, Y)),
+    "scoring.scores": (lambda c: scoring.scores(c.world.s, actor=c.actor, year=2026, quarter=4),
+                       row(N, N, N, N, N, N, Y, Y, Y)),
+    "scoring.set_rules": (lambda c: scoring.set_rules(c.world.s, actor=c.actor, year=2031, values={
+        "w_closing_rate": 20, "w_on_time_response": 20, "w_on_time_closing": 20,
+        "w_satisfaction": 20, "w_resolution": 20, "d_supervision": 1, "d_transfer": 1,
+        "d_red_card": 1, "d_selfcheck_late": 1, "d_selfcheck_missing": 1, "d_quota_missed": 1}),
+        row(N, N, N, N, N, N, N, N, Y)),
     # ---- quarterly self-checks
     "selfcheck.open_campaign": (lambda c: _open_campaign(c), row(N, N, N, N, N, N, Y, N, N)),
     "selfcheck.open_next_campaign": (lambda c: selfcheck.open_next_campaign(c.world.s,
