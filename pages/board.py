@@ -3,6 +3,7 @@ import streamlit as st
 from portal import board, clock, stats
 from portal.i18n import format_date
 from portal.ui.context import db, lang, tr
+from portal.ui.report_view import category_label
 from portal.ui.text import plain, show_text
 
 st.title(tr("page.board"))
@@ -41,6 +42,6 @@ if not figures["cases"]:
     st.info(tr("case.none"))
 for item in figures["cases"]:
     concluded = format_date(item["concluded_on"], lang()) if item["concluded_on"] else ""
-    st.markdown(f"**{plain(item['unit'])}**　{tr('case.col.category')} {item['category_number']}　"
-                f"{concluded}")
+    category = category_label(item["category_number"], item["category_text"], width=24)
+    st.markdown(f"**{plain(item['unit'])}**　{plain(category)}　{concluded}")
     show_text(item["public_summary"])

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, delete, func, select
 
-from portal import attachments, audit, clock, text_rules
+from portal import attachments, audit, catalogue, clock, text_rules
 from portal.errors import FieldChecks, NotFound, PermissionDenied, ValidationError
 from portal.models import CaseAttachment, CaseOutcome, CaseReport, Notice, Report, TypicalCase, Unit
 from portal.notifications import hooks
@@ -306,7 +306,9 @@ def exposed_cases(session: Session, *, limit: int = 50) -> list[dict]:
                         .where(col(TypicalCase.exposed).is_(True),
                                TypicalCase.status == "verified")
                         .order_by(col(TypicalCase.verified_at).desc()).limit(limit)).all()
+    texts = {e.number: e.text for e in catalogue.list_categories(session)} if rows else {}
     return [{"unit": name, "category_number": c.category_number,
+             "category_text": texts.get(c.category_number, ""),
              "public_summary": c.public_summary, "concluded_on": c.concluded_on}
             for c, name in rows]
 
