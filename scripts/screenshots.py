@@ -33,6 +33,8 @@ SHOTS = [
     ("unit-selfcheck", "unit_fgj", "Demo-Unit-2026", "季度自查", DESKTOP),
     ("office-intake", "supervisor", "Demo-Yingshang-2026", "受理分办", DESKTOP),
     ("office-selfcheck-review", "supervisor", "Demo-Yingshang-2026", "自查审核", DESKTOP),
+    ("office-figures", "supervisor", "Demo-Yingshang-2026", "统计分析", DESKTOP),
+    ("public-board", None, None, "公示栏", DESKTOP),
     ("discipline-quotas", "discipline", "Demo-Jiwei-2026", "指标完成情况", DESKTOP),
     ("company-my-reports", "company", "Demo-Company-2026", "我的反映", DESKTOP),
     ("admin-users", "admin", "Demo-Admin-2026", "用户管理", DESKTOP),
@@ -68,6 +70,7 @@ def main() -> int:
                     wait_ready(page)
                     if username:
                         log_in(page, username, password)
+                    if title:
                         page.locator("[data-testid='stSidebarNav']").get_by_text(
                             title, exact=True).click()
                         wait_ready(page)
