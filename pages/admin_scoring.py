@@ -36,7 +36,7 @@ with st.form("scoring_rules"):
         try:
             with db() as session:
                 scoring.set_rules(session, actor=me, year=year, values=values)
-            flash(tr("action.done"))
+            flash(tr("scoring.saved", year=year))
             st.rerun()
         except PortalError as error:
             show_error(error)

@@ -5,7 +5,6 @@ from portal.errors import PortalError
 from portal.roles import Role
 from portal.ui.context import db, show_error, tr
 from portal.ui.guard import require_login
-from portal.ui.text import plain
 from portal.ui.widgets import ask_to_confirm, flash, pending_confirmation, show_flash, yes_no
 
 me = require_login(Role.ADMIN)
@@ -30,7 +29,7 @@ with add, st.form("units_create", clear_on_submit=True):
         try:
             with db() as session:
                 created = units.create_unit(session, actor=me, name=name, quota_applies=quota)
-            flash(tr("units.created", name=plain(created.name)))
+            flash(tr("units.created", name=created.name))
             st.rerun()
         except PortalError as error:
             show_error(error)

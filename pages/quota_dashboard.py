@@ -98,7 +98,8 @@ if office:
         data=audited(lambda: exports.workbook(
             "典型案例", ["单位", "类别", "标题", "状态", "来源", "处理结果", "发现日期", "办结日期",
                      "处理人数"],
-            [[c["unit"], c["category_number"], c["title"], tr(f"case.status.{c['status']}"),
+            [[c["unit"], short_category(c["category_number"]), c["title"],
+              tr(f"case.status.{c['status']}"),
               tr(f"case.source.{c['source']}"),
               "、".join(tr(f"case.outcome.{o}") for o in c["outcomes"]),
               str(c["found_on"]), str(c["concluded_on"] or ""), c["persons_handled"]]
@@ -132,7 +133,8 @@ if office:
                 with db() as session:
                     quotas.exempt_unit(session, actor=me, unit_id=unit_id,
                                        checkpoint=checkpoint, reason=reason)
-                flash(tr("action.done"))
+                flash(tr("quota.exempted", unit=names[unit_id],
+                         checkpoint=format_date(checkpoint, lang())))
                 st.rerun()
             except PortalError as error:
                 show_error(error)
@@ -161,7 +163,8 @@ if office:
                     with db() as session:
                         quotas.revoke_exemption(session, actor=me, unit_id=live[pick]["unit_id"],
                                                 checkpoint=live[pick]["checkpoint"], reason=why)
-                    flash(tr("action.done"))
+                    flash(tr("rules.quota_revoked_done", unit=live[pick]["unit"],
+                             checkpoint=format_date(live[pick]["checkpoint"], lang())))
                     st.rerun()
                 except PortalError as error:
                     show_error(error)

@@ -3,26 +3,15 @@ import pandas as pd
 import streamlit as st
 
 from portal import cards, clock, selfcheck, units
-from portal.errors import PortalError
 from portal.i18n import format_date, format_datetime
 from portal.roles import Role
 from portal.ui import selfcheck_form
-from portal.ui.context import db, lang, show_error, tr
+from portal.ui.context import db, lang, tr
 from portal.ui.guard import require_login
-from portal.ui.widgets import ask_to_confirm, card_styled, flash, pending_confirmation, show_flash
+from portal.ui.widgets import act, ask_to_confirm, card_styled, pending_confirmation, show_flash
 
 me = require_login(Role.SUPERVISOR, Role.DISCIPLINE)
 office = me.has(Role.SUPERVISOR)
-
-
-def run(call, message: str) -> None:  # noqa: ANN001
-    try:
-        with db() as session:
-            call(session)
-        flash(message)
-        st.rerun()
-    except PortalError as error:
-        show_error(error)
 
 
 st.title(tr("page.selfcheck_review"))
@@ -50,7 +39,7 @@ if office:
         chosen = st.multiselect(tr("selfcheck.units"), list(unit_names),
                                 format_func=unit_names.get, placeholder=tr("common.all"))
         if st.form_submit_button(tr("selfcheck.open")):
-            run(lambda s: selfcheck.open_campaign(s, actor=me, year=int(year), quarter=quarter,
+            act(lambda s: selfcheck.open_campaign(s, actor=me, year=int(year), quarter=quarter,
                                                   due_date=due, unit_ids=chosen or None),
                 tr("selfcheck.opened", name=selfcheck.campaign_name(int(year), quarter)))
 
@@ -107,7 +96,7 @@ if reviewable:
                     tr("selfcheck.note_for", number=r["category_number"]), max_chars=500,
                     key=f"review_note_{r['category_number']}") for r in view["rows"]}
             if st.form_submit_button(tr("selfcheck.return")):
-                run(lambda s: selfcheck.return_form(s, actor=me, form_id=form_id,
+                act(lambda s: selfcheck.return_form(s, actor=me, form_id=form_id,
                                                     comment=comment, category_notes=notes),
                     tr("selfcheck.returned_named", **named))
 

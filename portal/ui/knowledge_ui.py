@@ -3,26 +3,15 @@
 import streamlit as st
 
 from portal import catalogue, knowledge, units
-from portal.errors import FormInvalid, PortalError
+from portal.errors import PortalError
 from portal.i18n import format_date
 from portal.report_types import Status
 from portal.roles import Actor, Role
-from portal.ui.context import db, lang, show_error, show_form_errors, tr
-from portal.ui.widgets import current_page, flash, pager
+from portal.ui.context import db, lang, show_error, tr
+from portal.ui.report_view import category_label
+from portal.ui.widgets import act, current_page, pager
 
 PAGE_SIZE = 20
-
-
-def _run(call, message: str) -> None:  # noqa: ANN001
-    try:
-        with db() as session:
-            call(session)
-        flash(message)
-        st.rerun()
-    except FormInvalid as invalid:
-        show_form_errors(invalid)
-    except PortalError as error:
-        show_error(error)
 
 
 def _entry(item: dict) -> None:
@@ -59,7 +48,7 @@ def propose_form(prefix: str, actor: Actor, view) -> None:  # noqa: ANN001
             data = knowledge.EntryInput(question=question, answer=answer, policy_basis=basis,
                                         category_number=offered["category_number"],
                                         valid_until=until)
-            _run(lambda s: knowledge.propose_from_reply(s, actor=actor, report_id=view.id,
+            act(lambda s: knowledge.propose_from_reply(s, actor=actor, report_id=view.id,
                                                         data=data), tr("kb.proposed"))
 
 
@@ -85,17 +74,20 @@ def pending_review(actor: Actor) -> None:
             note = st.text_input(tr("kb.reject_reason"), key=f"kb_note_{item['id']}")
             left, right = st.columns(2)
             if left.button(tr("kb.approve"), key=f"kb_approve_{item['id']}"):
-                _run(lambda s, i=item["id"]: knowledge.review(s, actor=actor, entry_id=i,
-                                                             approve=True), tr("action.done"))
+                act(lambda s, i=item["id"]: knowledge.review(s, actor=actor, entry_id=i,
+                                                             approve=True),
+                     tr("kb.approved", question=item["question"]))
             if right.button(tr("kb.reject"), key=f"kb_reject_{item['id']}"):
-                _run(lambda s, i=item["id"], n=note: knowledge.review(
-                    s, actor=actor, entry_id=i, approve=False, note=n), tr("action.done"))
+                act(lambda s, i=item["id"], n=note: knowledge.review(
+                    s, actor=actor, entry_id=i, approve=False, note=n),
+                     tr("kb.rejected", question=item["question"]))
 
 
 def create_form(actor: Actor) -> None:
     with db() as session:
         unit_names = {u.id: u.name for u in units.list_units(session)}
-        numbers = [e.number for e in catalogue.list_categories(session)]
+        categories = {e.number: category_label(e.number, e.text)
+                      for e in catalogue.list_categories(session)}
     with st.expander(tr("kb.new_title")), st.form("kb_new", clear_on_submit=True):
         question = st.text_input(tr("kb.question"), max_chars=500, key="kb_new_question")
         answer = st.text_area(tr("kb.answer"), max_chars=5000, key="kb_new_answer")
@@ -103,15 +95,16 @@ def create_form(actor: Actor) -> None:
         left, right = st.columns(2)
         unit = left.selectbox(tr("kb.unit"), [None, *unit_names], key="kb_new_unit",
                               format_func=lambda i: "—" if i is None else unit_names[i])
-        category = right.selectbox(tr("kb.category"), [None, *numbers], key="kb_new_category",
-                                   format_func=lambda n: "—" if n is None else str(n))
+        category = right.selectbox(tr("kb.category"), [None, *categories], key="kb_new_category",
+                                   format_func=lambda n: "—" if n is None else categories[n])
         start = left.date_input(tr("kb.valid_from"), value=None, key="kb_new_from")
         end = right.date_input(tr("kb.valid_until"), value=None, key="kb_new_until")
         if st.form_submit_button(tr("kb.create")):
             data = knowledge.EntryInput(question=question, answer=answer, policy_basis=basis,
                                         unit_id=unit, category_number=category,
                                         valid_from=start, valid_until=end)
-            _run(lambda s: knowledge.create(s, actor=actor, data=data), tr("action.done"))
+            act(lambda s: knowledge.create(s, actor=actor, data=data),
+                 tr("kb.created", question=question.strip()))
 
 
 def entry_list(actor: Actor) -> None:
@@ -119,9 +112,12 @@ def entry_list(actor: Actor) -> None:
     with db() as session:
         rows, total = knowledge.list_entries(session, actor=actor, search=search,
                                              page=current_page("kb_page"), page_size=PAGE_SIZE)
+        texts = {e.number: e.text for e in catalogue.list_categories(session)}
     st.dataframe([{tr("kb.question"): r["question"], tr("kb.answer"): r["answer"],
                    tr("kb.policy_basis"): r["policy_basis"], tr("kb.unit"): r["unit"] or "",
-                   tr("kb.category"): r["category_number"] or "",
+                   tr("kb.category"): category_label(r["category_number"],
+                                                     texts.get(r["category_number"]))
+                   if r["category_number"] else "",
                    tr("kb.col.validity"): _validity(r),
                    tr("kb.col.status"): tr(f"kb.status.{r['status']}")} for r in rows],
                  hide_index=True, use_container_width=True)

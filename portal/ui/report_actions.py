@@ -11,11 +11,11 @@ from portal.ui import knowledge_ui, report_view, rules_sections, triage_insight
 from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.text import plain, show_field
 from portal.ui.widgets import (
+    act,
     ask_to_confirm,
     card_badge,
     card_styled,
     current_page,
-    flash,
     pager,
     pick_row,
 )
@@ -93,7 +93,7 @@ def detail(prefix: str, actor: Actor, report_id: int, card: str | None = None) -
     actions(prefix, actor, view, merged=merged)
     report_view.timeline(view)
     rules_sections.ratings(actor, view)
-    rules_sections.return_requests_section(prefix, actor, view, _run)
+    rules_sections.return_requests_section(prefix, actor, view, act)
     with db() as session:
         linked = cases.cases_for_report(session, actor=actor, report_id=view.id)
     if linked:
@@ -228,18 +228,6 @@ def _attachments(prefix: str, actor: Actor, view: reports.ReportView) -> None:
                            key=f"{prefix}_file_{item['id']}")
 
 
-def _run(call, say=None) -> None:  # noqa: ANN001
-    """Run one service call; flash `say` (a text, or made from the call's result) and rerun."""
-    try:
-        with db() as session:
-            result = call(session)
-            message = say(result) if callable(say) else (say or tr("action.done"))
-        flash(message)
-        st.rerun()
-    except PortalError as error:
-        show_error(error)
-
-
 def day(value) -> str:  # noqa: ANN001
     return format_date(value, lang()) if value else "—"
 
@@ -264,7 +252,7 @@ def _assign(prefix: str, actor: Actor, view: reports.ReportView, *, primary: boo
                                 format_func=lambda n: tr("report.category_unknown") if n is None
                                 else labels[n], key=f"{prefix}_assign_category")
         if st.form_submit_button(tr("action.assign"), type="primary" if primary else "secondary"):
-            _run(lambda s: report_flow.assign(s, actor=actor, report_id=view.id, unit_id=unit_id,
+            act(lambda s: report_flow.assign(s, actor=actor, report_id=view.id, unit_id=unit_id,
                                               category_number=category),
                  lambda r: tr("uirep.assigned", no=r.tracking_no, unit=unit_names[unit_id],
                               respond_due=day(r.respond_due), reply_due=day(r.reply_due)))
@@ -290,7 +278,7 @@ def _text_action(label_key: str, button_key: str, fn_name: str, arg: str, done_k
             if st.form_submit_button(tr(button_key),
                                      type="primary" if primary else "secondary"):
                 fn = getattr(report_flow, fn_name)
-                _run(lambda s: fn(s, actor=actor, report_id=view.id, **{arg: text}),
+                act(lambda s: fn(s, actor=actor, report_id=view.id, **{arg: text}),
                      lambda r: tr(done_key, no=view.tracking_no,
                                   reply_due=day(getattr(r, "reply_due", None))))
     return render
@@ -303,7 +291,7 @@ _ACTIONS = {
     "respond": _text_action("action.respond_note", "action.respond", "respond", "note",
                             "uirep.responded"),
     "reply": lambda prefix, actor, view, primary: rules_sections.reply_form(
-        prefix, actor, view, _run, primary=primary),
+        prefix, actor, view, act, primary=primary),
     "return": _text_action("action.return_reason", "rules.return_request", "return_to_office",
                            "reason", "uirep.return_requested"),
 }

@@ -8,7 +8,7 @@ from portal.errors import PortalError
 from portal.i18n import format_datetime
 from portal.roles import Actor, Role
 from portal.ui.context import db, lang, show_error, tr
-from portal.ui.widgets import ask_to_confirm, flash
+from portal.ui.widgets import act, ask_to_confirm, flash
 
 MIN_TEXT = 6  # below this a suggestion is a guess from nothing
 
@@ -85,16 +85,6 @@ def _brief(items: list[dict]) -> str:
     return "、".join(f"{i['tracking_no']} {i['title']}" for i in items)
 
 
-def _act(call, message: str) -> None:  # noqa: ANN001
-    try:
-        with db() as session:
-            call(session)
-        flash(message)
-        st.rerun()
-    except PortalError as error:
-        show_error(error)
-
-
 def similar_table(found: list[duplicates.Similar]) -> None:
     def why(s: duplicates.Similar) -> str:
         parts = [tr("triage.reason.text", score=s.text_score)]
@@ -144,7 +134,7 @@ def duplicates_panel(prefix: str, actor: Actor, view, *, merged: bool) -> None: 
         with st.form(f"{prefix}_unmerge_{view.id}", clear_on_submit=True):
             reason = st.text_input(tr("triage.unmerge_reason"), key=f"{prefix}_unmerge_reason")
             if st.form_submit_button(tr("triage.unmerge")):
-                _act(lambda s: duplicates.unmerge(s, actor=actor, duplicate_id=view.id,
+                act(lambda s: duplicates.unmerge(s, actor=actor, duplicate_id=view.id,
                                                   reason=reason),
                      tr("uirep.unmerged", no=view.tracking_no))
     if boss and group["related"]:
@@ -154,7 +144,7 @@ def duplicates_panel(prefix: str, actor: Actor, view, *, merged: bool) -> None: 
                                 format_func=lambda i: related[i]["tracking_no"],
                                 key=f"{prefix}_unlink_pick")
         if right.button(tr("triage.unlink"), key=f"{prefix}_unlink"):
-            _act(lambda s: duplicates.unlink(s, actor=actor, report_id=view.id,
+            act(lambda s: duplicates.unlink(s, actor=actor, report_id=view.id,
                                              other_id=chosen),
                  tr("uirep.unlinked", no=view.tracking_no, other=related[chosen]["tracking_no"]))
     if merged:
@@ -177,5 +167,5 @@ def duplicates_panel(prefix: str, actor: Actor, view, *, merged: bool) -> None: 
                                                   main_id=chosen),
                        tr("uirep.merged", no=view.tracking_no, main=other))
     if right.button(tr("triage.link"), key=f"{prefix}_link"):
-        _act(lambda s: duplicates.link(s, actor=actor, report_id=view.id, other_id=chosen),
+        act(lambda s: duplicates.link(s, actor=actor, report_id=view.id, other_id=chosen),
              tr("uirep.linked", no=view.tracking_no, other=other))

@@ -8,8 +8,9 @@ from collections.abc import Callable
 import streamlit as st
 from sqlmodel import Session
 
-from portal.errors import PortalError
-from portal.ui.context import db, show_error, tr
+from portal.errors import FormInvalid, PortalError
+from portal.ui.context import db, show_error, show_form_errors, tr
+from portal.ui.text import plain
 
 
 def current_page(key: str) -> int:
@@ -50,10 +51,27 @@ def show_flash() -> None:
     if page != st.session_state.get("_page"):
         del st.session_state["_flash"]
         return
-    st.success(message)
+    st.success(plain(message))  # may name a title, a unit or a file: shown as its characters
 
 
 CONFIRM_KEY = "_confirm"
+
+
+def act(call: Callable[[Session], object], say: str | Callable[[object], str]) -> None:
+    """Run one service call in its own transaction, then say what it did (a text, or made from
+    the call's result while its session is open) and rerun; a refusal is shown instead."""
+    try:
+        with db() as session:
+            result = call(session)
+            message = say(result) if callable(say) else say
+    except FormInvalid as invalid:
+        show_form_errors(invalid)
+        return
+    except PortalError as error:
+        show_error(error)
+        return
+    flash(message)
+    st.rerun()
 
 
 def ask_to_confirm(question: str, call: Callable[[Session], object],

@@ -1,5 +1,6 @@
 """AppTest runs page scripts in this process against a migrated, demo-seeded temporary database."""
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from portal import demo, migrate
 from portal.db import make_engine, session_scope
 from portal.settings import get_settings
 from portal.ui import context
+from portal.ui.text import WORD_JOINER
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 30
@@ -46,11 +48,31 @@ def open_page(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cal
     context.engine.clear()
 
 
+@pytest.fixture
+def demo_session(demo_db_url: str) -> Iterator:
+    """A session on the pages' demo database, committed when the test ends."""
+    engine = make_engine(demo_db_url)
+    with session_scope(engine) as session:
+        yield session
+    engine.dispose()
+
+
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def as_read(markdown: str) -> str:
+    """Markdown source as a reader sees it: user text made plain (`portal.ui.text.plain`) has
+    its punctuation backslash-escaped and word joiners in addresses; both are invisible."""
+    return MARKDOWN_ESCAPE.sub(r"\1", markdown).replace(WORD_JOINER, "")
+
+
 def texts(app: AppTest) -> str:
-    """Everything the page wrote, as one string to search."""
+    """Everything the page wrote, as one string to search (Markdown as it reads on screen)."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success", "text", "code"):
+                 "error", "success"):
+        parts += [as_read(str(element.value)) for element in getattr(app, kind)]
+    for kind in ("text", "code"):
         parts += [str(element.value) for element in getattr(app, kind)]
     for metric in app.metric:
         parts += [metric.label, str(metric.value)]

@@ -5,24 +5,13 @@ import re
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from portal import cases, escalation, report_flow, reports
-from portal.db import make_engine, session_scope
 from portal.models import Report, Unit, User
 from portal.users import load_actor
 from tests.app.conftest import ROOT, confirm, select_row, texts
 from tests.app.test_notice_pages import assigned
 from tests.factories import unit_id
 from tests.services.test_reports import valid_input
-
-
-@pytest.fixture
-def demo_session(demo_db_url):
-    engine = make_engine(demo_db_url)
-    with session_scope(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def button(app, label):

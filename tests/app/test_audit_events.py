@@ -1,20 +1,10 @@
 """Downloads and refusals leave audit rows (issue #10, audit)."""
 
-import pytest
 from sqlmodel import select
 
 from portal import audit
-from portal.db import make_engine, session_scope
 from portal.models import AuditEvent, User
 from portal.ui import context
-
-
-@pytest.fixture
-def demo_session(demo_db_url):
-    engine = make_engine(demo_db_url)
-    with session_scope(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def test_a_download_is_audited_when_its_file_is_built(open_page, demo_session):

@@ -1,21 +1,10 @@
 """知识库 pages: hints while a unit replies, proposing from a reply, the office's approval."""
 
-import pytest
-
 from portal import knowledge, report_flow, reports
-from portal.db import make_engine, session_scope
 from portal.users import load_actor
 from tests.app.conftest import select_row, texts
 from tests.factories import unit_id
 from tests.services.test_reports import valid_input
-
-
-@pytest.fixture
-def demo_session(demo_db_url):
-    engine = make_engine(demo_db_url)
-    with session_scope(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def test_a_unit_sees_similar_answers_replies_and_proposes_an_entry(open_page, demo_session):
@@ -47,6 +36,19 @@ def test_a_unit_sees_similar_answers_replies_and_proposes_an_entry(open_page, de
     approve = [b for b in office.button if b.label == "审核通过"]
     approve[-1].click().run()
     assert not office.exception
-    assert "操作已完成。" in texts(office)
+    assert "已审核通过：建设工程规划许可证多久能办好？" in texts(office)  # says which entry
     assert "建设工程规划许可证多久能办好？" not in "\n".join(t.value for t in office.text)
 
+
+
+def test_the_saved_entry_is_named_in_the_confirmation_as_text(open_page):
+    """The confirmation repeats the question; Markdown in it must not become an image."""
+    app = open_page("pages/knowledge.py", "supervisor")
+    question = "![x](http://127.0.0.1:9/kb.png) 企业迁址后**税务登记**怎么办？"
+    app.text_input(key="kb_new_question").input(question)
+    app.text_area(key="kb_new_answer").input("在新址所在地税务机关办理迁入，可全程网办。")
+    next(b for b in app.button if b.label == "保存条目").click().run()
+    assert not app.exception
+    assert f"已保存条目：{question}。" in texts(app)  # as the reader sees it
+    shown = "\n".join(e.value for e in app.success)
+    assert "![" not in shown and "**" not in shown  # never handed to Markdown as is

@@ -3,23 +3,12 @@
 import re
 from datetime import date
 
-import pytest
-
 from portal import escalation, report_flow, reports
-from portal.db import make_engine, session_scope
 from portal.models import Report
 from portal.users import load_actor
 from tests.app.conftest import confirm, select_row, texts
 from tests.factories import unit_id
 from tests.services.test_reports import valid_input
-
-
-@pytest.fixture
-def demo_session(demo_db_url):
-    engine = make_engine(demo_db_url)
-    with session_scope(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def assigned(session, title, unit="区发改局"):

@@ -1,9 +1,7 @@
 """The report pages, driven through AppTest."""
 
-import pytest
 
 from portal import report_flow, reports
-from portal.db import make_engine, session_scope
 from portal.report_types import Channel
 from portal.users import load_actor
 from tests.app.conftest import select_row, texts
@@ -16,14 +14,6 @@ VALID_CODE = "91350100M000100Y43"
 def fill(app, prefix, **values):
     for name, value in values.items():
         app.session_state[f"{prefix}_{name}"] = value
-
-
-@pytest.fixture
-def demo_session(demo_db_url):
-    engine = make_engine(demo_db_url)
-    with session_scope(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def test_filing_shows_tracking_number_and_code_once(open_page):

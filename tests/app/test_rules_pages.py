@@ -6,7 +6,6 @@ from portal import clock, report_flow, reports
 from portal.models import Report
 from portal.users import load_actor
 from tests.app.conftest import confirm, in_order, select_row, texts
-from tests.app.test_report_pages import demo_session  # noqa: F401 (fixture)
 from tests.factories import unit_id
 from tests.services.test_reports import valid_input
 

@@ -1,20 +1,10 @@
 """An open browser session ends at its next run when the password is changed or reset
 elsewhere (issue #10, finding 6)."""
 
-import pytest
 
 from portal import users
-from portal.db import make_engine, session_scope
 from portal.roles import Role
 from tests.app.conftest import texts
-
-
-@pytest.fixture
-def demo_session(demo_db_url):
-    engine = make_engine(demo_db_url)
-    with session_scope(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def test_an_admin_reset_ends_an_open_session_at_its_next_run(open_page, demo_session):

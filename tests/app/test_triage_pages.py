@@ -1,19 +1,9 @@
 """Category hints on the filing form and in the triage form; the office's retrain button."""
 
-import pytest
 
 from portal import reports
-from portal.db import make_engine, session_scope
 from tests.app.conftest import confirm, select_row, texts
 from tests.services.test_reports import valid_input
-
-
-@pytest.fixture
-def demo_session(demo_db_url):
-    engine = make_engine(demo_db_url)
-    with session_scope(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def test_a_filer_who_does_not_know_the_category_gets_three_hints_and_can_pick_one(open_page):
