@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import log_in, wait_ready
+from tests.browser.conftest import DESKTOP, log_in, wait_ready
 from tests.browser.test_report_journey import confirm, open_nav, select_row
 
 pytestmark = pytest.mark.browser
@@ -19,7 +19,7 @@ def row_of(page, unit: str) -> str:
 
 def test_verifying_a_case_meets_the_quota(start_server, browser):
     server = start_server()
-    page = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000}).new_page()
+    page = browser.new_context(locale="zh-CN", viewport=DESKTOP).new_page()
     page.set_default_timeout(20_000)
     page.goto(server.url)
     wait_ready(page)

@@ -39,6 +39,13 @@ def server(demo_database, tmp_path_factory):
     running.stop()
 
 
+def truncated_metrics(page) -> list[str]:
+    """Metric values (deadlines, counts, rates) cut off with an ellipsis at this viewport."""
+    return page.eval_on_selector_all(
+        "[data-testid='stMetricValue'], [data-testid='stMetricValue'] *",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)")
+
+
 def nav_titles(page) -> list[str]:
     """The page titles in the sidebar navigation (icon names stripped)."""
     links = page.locator(NAV).locator("a").all_inner_texts()
@@ -140,6 +147,7 @@ def test_every_page_opened_by_url_shows_only_what_the_role_may_see(server, page,
         title = t(spec.title_key)
         if spec.visible_to(me):
             assert title.split("（")[0] in headings or spec.script.endswith("home.py"), path
+            assert not truncated_metrics(page), (path, truncated_metrics(page))
         else:
             assert title not in headings, f"{account.username} opened {path}"
         assert "Traceback" not in page.inner_text("[data-testid='stMain']")

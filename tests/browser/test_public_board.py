@@ -10,7 +10,7 @@ from portal.db import make_engine, session_scope
 from portal.models import TypicalCase
 from portal.reports import ReportInput
 from portal.users import load_actor
-from tests.browser.conftest import Server, wait_ready
+from tests.browser.conftest import DESKTOP, Server, wait_ready
 from tests.factories import unit_id
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def _database(demo_database, tmp_path):
 def test_the_board_shows_no_filer_and_renders_markup_literally(demo_database, tmp_path, browser):
     server = Server(_database(demo_database, tmp_path))
     try:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
         page = context.new_page()
         page.set_default_timeout(20_000)
         page.goto(f"{server.url}/board")

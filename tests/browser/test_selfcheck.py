@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import log_in, wait_ready
+from tests.browser.conftest import DESKTOP, log_in, wait_ready
 from tests.browser.test_report_journey import MAIN, open_nav, pick
 
 pytestmark = pytest.mark.browser
@@ -15,7 +15,7 @@ def category_block(page, number: int):
 
 def test_unit_fills_the_form_and_submits_then_the_supervisor_returns_it(start_server, browser):
     server = start_server()
-    unit = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}).new_page()
+    unit = browser.new_context(locale="zh-CN", viewport=DESKTOP).new_page()
     unit.set_default_timeout(20_000)
     unit.goto(server.url)
     wait_ready(unit)
@@ -45,7 +45,7 @@ def test_unit_fills_the_form_and_submits_then_the_supervisor_returns_it(start_se
     unit.get_by_role("button", name="提交", exact=True).click()
     unit.get_by_text("状态：已提交").wait_for()
 
-    office = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}).new_page()
+    office = browser.new_context(locale="zh-CN", viewport=DESKTOP).new_page()
     office.set_default_timeout(20_000)
     office.goto(server.url)
     wait_ready(office)
