@@ -2,6 +2,7 @@ import streamlit as st
 
 from portal import board, clock, stats
 from portal.i18n import format_date
+from portal.ui import stats_ui
 from portal.ui.context import db, lang, tr
 from portal.ui.report_view import category_label
 from portal.ui.text import plain, show_text
@@ -28,7 +29,7 @@ st.subheader(tr("board.district"))
 cards = st.columns(5)
 cards[0].metric(tr("board.col.accepted"), total["accepted"])
 for column, name in zip(cards[1:4], board.BOARD_RATES, strict=True):
-    column.metric(tr(f"stats.{name}"), stats.rate_label(total[name]))
+    stats_ui.rate_card(column, tr(f"stats.{name}"), total[name])
 cards[4].metric(tr("board.col.selfcheck"), ratio(total["selfcheck"]))
 st.caption(tr("board.quota_total", met=total["quota_met"], units=total["quota_units"]))
 st.dataframe([{tr("board.col.unit"): u["unit"], tr("board.col.accepted"): u["accepted"],

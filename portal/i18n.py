@@ -1260,6 +1260,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.card.yellow": ("黄牌", "Yellow card"),
     "stats.trend": ("趋势", "Trend"),
     "stats.chart_figure": ("排序和图表依据", "Sort and chart by"),
+    "stats.too_few": ("样本不足", "Too few"),
     "stats.not_ranked": ("样本不足，不排名", "Too few, not ranked"),
     "stats.units": ("各单位指标", "Figures per unit"),
     "stats.sort_hint": ("可按任一指标排序；分母不足 {n} 的比率显示为“样本不足”，不参与排名。", "Sort by any figure; a rate with a denominator under {n} shows 样本不足 and is not ranked."),

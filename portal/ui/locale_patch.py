@@ -4,7 +4,9 @@ Streamlit 1.67 renders the file uploader's button ("Upload") and limit line ("10
 and the date field's empty segments ("yyyy-mm-dd") in English whatever the browser's language.
 This script, installed once per browser tab, rewrites those texts whenever they appear; the
 table toolbar (English tooltips, a CSV download that bypasses our formula-safe Excel exports) is
-hidden by CSS. Remove an entry here when Streamlit gains a setting for it.
+hidden by CSS. A metric's value (a deadline, a count against its requirement) wraps onto a
+second line in a narrow column instead of being cut off with an ellipsis. Remove an entry here
+when Streamlit gains a setting for it.
 """
 
 import streamlit as st
@@ -12,6 +14,9 @@ import streamlit as st
 CSS = """
 <style>
 [data-testid="stElementToolbar"] { display: none; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
+}
 </style>
 """
 

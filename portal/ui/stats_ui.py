@@ -33,6 +33,18 @@ def rate_text(figure: dict) -> str:
     return stats.rate_label(figure)
 
 
+def rate_card(column, label: str, figure: dict) -> None:  # noqa: ANN001
+    """A rate as a card: the short value large (never cut off at 1366 px), num/den beneath."""
+    if not figure["den"]:
+        value = "—"
+    elif not stats.rankable(figure):
+        value = tr("stats.too_few")
+    else:
+        value = f"{figure['num'] / figure['den']:.1%}"
+    column.metric(label, value)
+    column.caption(tr("portal.of", num=figure["num"], den=figure["den"]))
+
+
 def kpi_cards(total: dict) -> None:
     """Counts, then every rate as a card: the rate with num/den and its definition."""
     counts = st.columns(len(stats.COUNTS))
@@ -41,7 +53,7 @@ def kpi_cards(total: dict) -> None:
     for start in range(0, len(stats.RATES), 4):
         names = stats.RATES[start:start + 4]
         for column, name in zip(st.columns(4), names, strict=False):
-            column.metric(tr(f"stats.{name}"), rate_text(total[name]))
+            rate_card(column, tr(f"stats.{name}"), total[name])
             column.caption(tr(f"stats.def.{name}"))
 
 
