@@ -83,7 +83,8 @@ with templates_tab:
         sms_body = st.text_area(tr("notify.sms_body"), value=template.sms_body)
         picked = st.multiselect(tr("notify.channels"), list(CHANNELS),
                                 default=[c for c in template.channels.split(",") if c],
-                                format_func=lambda c: tr(f"notify.channel.{c}"))
+                                format_func=lambda c: tr(f"notify.channel.{c}"),
+                                placeholder=tr("common.choose"))
         quiet_exempt = st.checkbox(tr("notify.quiet_exempt"), value=template.quiet_exempt)
         enabled = st.checkbox(tr("notify.enabled"), value=template.enabled)
         if st.form_submit_button(tr("notify.template_save"), type="primary"):

@@ -59,7 +59,7 @@ with create_tab, st.form("users_create"):
     roles = st.multiselect(tr("users.col.roles"), ROLES, format_func=role_label,
                            key="users_new_roles", placeholder=tr("common.choose"))
     unit_id = st.selectbox(tr("users.col.unit"), unit_options, format_func=unit_label,
-                           key="users_new_unit")
+                           placeholder=unit_label(None), key="users_new_unit")
     if st.form_submit_button(tr("users.create_submit"), type="primary"):
         try:
             with db() as session:
@@ -84,7 +84,8 @@ with edit_tab:
                                        format_func=role_label, placeholder=tr("common.choose"))
             current_unit = row["unit_id"] if row["unit_id"] in unit_names else None
             new_unit = st.selectbox(tr("users.col.unit"), unit_options,
-                                    index=unit_options.index(current_unit), format_func=unit_label)
+                                    index=unit_options.index(current_unit), format_func=unit_label,
+                                    placeholder=unit_label(None))
             if st.form_submit_button(tr("users.save"), type="primary"):
                 try:
                     with db() as session:

@@ -15,7 +15,7 @@ year = left.selectbox(tr("board.year"), list(range(today.year, today.year - 5, -
                       key="board_year")
 month = right.selectbox(tr("board.month"), [None, *range(1, 13)], key="board_month",
                         format_func=lambda m: tr("board.whole_year") if m is None
-                        else tr("board.month_n", n=m))
+                        else tr("board.month_n", n=m), placeholder=tr("board.whole_year"))
 with db() as session:
     figures = board.period_board(session, year=int(year), month=month)
 

@@ -32,7 +32,8 @@ with db() as session:
 labels = {number: f"{number}. {text}" for number, text in texts.items()}
 
 status = st.selectbox(tr("case.filter"), [None, *cases.STATUSES], key="cases_status",
-                      format_func=lambda s: tr(f"case.status.{s}") if s else tr("common.all"))
+                      format_func=lambda s: tr(f"case.status.{s}") if s else tr("common.all"),
+                      placeholder=tr("common.all"))
 with db() as session:
     rows, total = cases.list_cases(session, actor=me, status=status,
                                    page=current_page("cases_page"), page_size=PAGE_SIZE)

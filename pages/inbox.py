@@ -72,7 +72,8 @@ with st.expander(tr("notify.settings")):
         st.caption(tr("notify.quiet_help"))
         chosen = {event: st.multiselect(tr("notify.channels_for", event=spec["label"]),
                                         spec["offered"], default=spec["channels"],
-                                        format_func=labels.get, key=f"inbox_ch_{event}")
+                                        format_func=labels.get, key=f"inbox_ch_{event}",
+                                        placeholder=tr("common.choose"))
                   for event, spec in prefs["channels"].items()}
         if st.form_submit_button(tr("notify.save"), type="primary"):
             try:

@@ -44,6 +44,7 @@ def _mapping(actor: Actor, header: list[str], source: str) -> dict[str, str]:
         mapping[field] = columns[i % 3].selectbox(
             shown, options, index=options.index(default) if default in options else 0,
             format_func=lambda h: tr("import.not_mapped") if h is None else h,
+            placeholder=tr("import.not_mapped"),
             key=f"{PREFIX}_map_{source}_{field}")
     if st.button(tr("import.save_mapping"), key=f"{PREFIX}_save_mapping"):
         try:

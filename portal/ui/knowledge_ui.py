@@ -94,9 +94,11 @@ def create_form(actor: Actor) -> None:
         basis = st.text_area(tr("kb.policy_basis"), max_chars=2000, key="kb_new_basis")
         left, right = st.columns(2)
         unit = left.selectbox(tr("kb.unit"), [None, *unit_names], key="kb_new_unit",
-                              format_func=lambda i: "—" if i is None else unit_names[i])
+                              format_func=lambda i: "—" if i is None else unit_names[i],
+                              placeholder="—")
         category = right.selectbox(tr("kb.category"), [None, *categories], key="kb_new_category",
-                                   format_func=lambda n: "—" if n is None else categories[n])
+                                   format_func=lambda n: "—" if n is None else categories[n],
+                                   placeholder="—")
         start = left.date_input(tr("kb.valid_from"), value=None, key="kb_new_from")
         end = right.date_input(tr("kb.valid_until"), value=None, key="kb_new_until")
         if st.form_submit_button(tr("kb.create")):

@@ -35,7 +35,7 @@ def queue(prefix: str, actor: Actor, list_fn) -> dict | None:  # noqa: ANN001
                                       key=f"{prefix}_statuses", placeholder=tr("common.all"))
     card = card_col.selectbox(tr("card.filter"), [None, cards.RED, cards.YELLOW],
                               format_func=lambda c: tr(f"card.{c}") if c else tr("common.all"),
-                              key=f"{prefix}_card")
+                              placeholder=tr("common.all"), key=f"{prefix}_card")
     by_deadline = order_col.toggle(tr("queue.by_deadline"), value=prefix == "unit",
                                    key=f"{prefix}_by_deadline")
     with db() as session:
@@ -65,13 +65,16 @@ def row_for_table(r: dict) -> dict:
         return format_date(d, lang()) if d else ""
 
     card = tr(f"card.{r['card']}") if r.get("card") else ""
-    return {tr("card.col"): card, tr("queue.col.no"): r["tracking_no"], tr("queue.col.kind"): tr(f"kind.{r['kind']}"),
+    # What decides the day's work comes first, so it stays in view at 1366 px: card, number,
+    # title, state and the deadline; the rest may need the table's scroll bar.
+    return {tr("card.col"): card, tr("queue.col.no"): r["tracking_no"],
             tr("queue.col.title"): r["title"],
             tr("queue.col.status"): report_view.status_label(r["status"]),
-            tr("queue.col.unit"): r["unit"] or "",
-            tr("queue.col.created"): format_datetime(r["created_at"], lang()),
             tr("queue.col.current_due"): day(r["current_due"]) + (
                 "*" if r["deadline_estimated"] and r["current_due"] else ""),
+            tr("queue.col.kind"): tr(f"kind.{r['kind']}"),
+            tr("queue.col.unit"): r["unit"] or "",
+            tr("queue.col.created"): format_datetime(r["created_at"], lang()),
             tr("queue.col.channel"): tr(f"channel.{r['channel']}")}
 
 
@@ -250,7 +253,8 @@ def _assign(prefix: str, actor: Actor, view: reports.ReportView, *, primary: boo
         category = st.selectbox(tr("action.category"), numbers,
                                 index=numbers.index(preselect if preselect in labels else None),
                                 format_func=lambda n: tr("report.category_unknown") if n is None
-                                else labels[n], key=f"{prefix}_assign_category")
+                                else labels[n], placeholder=tr("report.category_unknown"),
+                                key=f"{prefix}_assign_category")
         if st.form_submit_button(tr("action.assign"), type="primary" if primary else "secondary"):
             act(lambda s: report_flow.assign(s, actor=actor, report_id=view.id, unit_id=unit_id,
                                               category_number=category),

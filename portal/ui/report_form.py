@@ -125,7 +125,7 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
     with left:
         st.selectbox(tr("report.unit"), [None, *unit_names], key=_key(prefix, "unit"),
                      format_func=lambda i: tr("report.unit_unknown") if i is None
-                     else unit_names[i])
+                     else unit_names[i], placeholder=tr("report.unit_unknown"))
         _error(errors, "unit")
         st.date_input(tr("report.occurred_on"), value=None, key=_key(prefix, "occurred_on"),
                       format="YYYY-MM-DD")
@@ -133,7 +133,7 @@ def render(prefix: str, actor: Actor | None, *, office_entry: bool = False,
     with right:
         st.selectbox(tr("report.category"), [None, *category_labels], key=_key(prefix, "category"),
                      format_func=lambda n: tr("report.category_unknown") if n is None
-                     else category_labels[n])
+                     else category_labels[n], placeholder=tr("report.category_unknown"))
         _error(errors, "category")
         triage_insight.category_hint(prefix, category_key=_key(prefix, "category"))
         st.text_input(tr("report.place"), max_chars=100, key=_key(prefix, "place"))

@@ -92,7 +92,7 @@ def decide_form(prefix: str, actor: Actor, request: dict) -> None:
         choices = [None, *names]
         new_unit = st.selectbox(tr("rules.return_new_unit"), choices, key=f"{prefix}_new_unit",
                                 format_func=lambda i: tr("rules.return_keep") if i is None
-                                else names[i])
+                                else names[i], placeholder=tr("rules.return_keep"))
         note = st.text_area(tr("rules.return_note"), max_chars=2000, key=f"{prefix}_ret_note")
         approve, refuse = st.columns(2)
         no, unit = request["tracking_no"], request["unit"]

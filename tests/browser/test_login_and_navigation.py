@@ -39,6 +39,11 @@ def server(demo_database, tmp_path_factory):
     running.stop()
 
 
+# Streamlit's own placeholder texts, shown in English whatever the language unless a page sets
+# its own (uploader and date texts are rewritten by portal/ui/locale_patch.py, checked elsewhere).
+ENGLISH_FILLERS = ("Choose an option", "Choose options", "No options to select")
+
+
 def truncated_metrics(page) -> list[str]:
     """Metric values (deadlines, counts, rates) cut off with an ellipsis at this viewport."""
     return page.eval_on_selector_all(
@@ -150,4 +155,7 @@ def test_every_page_opened_by_url_shows_only_what_the_role_may_see(server, page,
             assert not truncated_metrics(page), (path, truncated_metrics(page))
         else:
             assert title not in headings, f"{account.username} opened {path}"
-        assert "Traceback" not in page.inner_text("[data-testid='stMain']")
+        main = page.inner_text("[data-testid='stMain']")
+        assert "Traceback" not in main
+        for filler in ENGLISH_FILLERS:
+            assert filler not in main, (path, filler)
