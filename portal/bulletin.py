@@ -1,8 +1,8 @@
 """月通报 and 周总结 (#13): a Word 通报 in the government form and an Excel workbook with one
 sheet per table, both from portal/stats.py's figures (computed, never copied).
 
-Charts as images are left out: matplotlib is not a dependency of the portal, and the Word file
-carries every number in its tables instead.
+Its charts are PNG images drawn by portal/charts.py; on a machine without a Chinese font they are
+left out and the 通报 says so (its tables carry every number either way).
 """
 
 import re
@@ -14,11 +14,12 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlmodel import Session, col, func, select
 
-from portal import cards, clock, scoring, stats
+from portal import cards, charts, clock, scoring, stats
 from portal.cases import exposed_cases
 from portal.duplicates import COUNTED
 from portal.errors import PermissionDenied, ValidationError
@@ -119,7 +120,49 @@ def _score_table(scores: dict) -> tuple[str, list[str], list[list]]:
               *(i["points"] for i in u["items"])] for u in scores["units"]])
 
 
-def _word(period: Period, figures: dict, tables: list, red: list, cases: list[dict]) -> bytes:
+NO_FONT_NOTE = ("（本机未找到中文字体，图表从略，各项数字见上表；可用 CHART_FONT 设置指定字体文件。）")
+
+
+def _charts(figures: dict) -> list[tuple[str, bytes]] | None:
+    """(caption, PNG) of the bulletin's charts; None when no Chinese font is installed."""
+    font = charts.font_path()
+    if font is None:
+        return None
+    units = figures["units"]
+    accepted = sorted(units, key=lambda row: (-row["accepted"], row["unit"]))
+    by_volume = [charts.Bar(row["unit"], row["accepted"], f"{row['accepted']} 件")
+                 for row in accepted]
+
+    def rate_bars(name: str) -> list[charts.Bar]:
+        ranked = sorted(units, key=lambda row: (
+            not stats.rankable(row[name]), -(row[name]["rate"] or 0), row["unit"]))
+        return [charts.Bar(row["unit"], row[name]["rate"] if stats.rankable(row[name]) else None,
+                           stats.rate_label(row[name])) for row in ranked]
+
+    notices = figures["total"]["notices"]
+    rungs = [charts.Bar(t(f"notice.kind.{k}"), notices[k], f"{notices[k]} 份")
+             for k in ("reminder", "urging", "supervision", "transfer")]
+    return [
+        ("图1 各单位受理量", charts.bar_chart(title="各单位受理量（件）", bars=by_volume,
+                                       maximum=max([b.value for b in by_volume] + [1]), font=font)),
+        ("图2 各单位办结率", charts.bar_chart(title="各单位办结率（办结量/受理量）",
+                                       bars=rate_bars("closing_rate"), maximum=1, font=font)),
+        ("图3 各单位满意率", charts.bar_chart(title="各单位满意率（满意和基本满意/已评价）",
+                                       bars=rate_bars("satisfaction"), maximum=1, font=font)),
+        ("图4 三单一函发出情况", charts.bar_chart(title="提醒单、催办单、督办单、移交函（份）",
+                                          bars=rungs, maximum=max(*notices.values(), 1),
+                                          font=font)),
+    ]
+
+
+def _picture(document, caption: str, png: bytes) -> None:  # noqa: ANN001
+    document.add_picture(BytesIO(png), width=Cm(15.5))
+    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph(document, caption, 12, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _word(period: Period, figures: dict, tables: list, red: list, cases: list[dict],
+          pictures: list[tuple[str, bytes]] | None) -> bytes:
     document = Document()
     kind = "通报" if period.kind == "month" else "周总结"
     _paragraph(document, f"关于{period.label}营商环境投诉处理情况的{kind}", 22, bold=True,
@@ -136,6 +179,10 @@ def _word(period: Period, figures: dict, tables: list, red: list, cases: list[di
     for title, headers, rows in tables[1:3]:
         _paragraph(document, title, 12, bold=True)
         _table(document, headers, rows)
+    if pictures is None:
+        _paragraph(document, NO_FONT_NOTE, 12)
+    for caption, png in (pictures or [])[:3]:
+        _picture(document, caption, png)
     _paragraph(document, "三、红牌和督办移交情况", bold=True)
     named = "、".join(f"{name}（{n} 件）" for name, n in red)
     _paragraph(document, "　　截至" + format_date(clock.today())
@@ -144,6 +191,8 @@ def _word(period: Period, figures: dict, tables: list, red: list, cases: list[di
     _paragraph(document, "　　本期收到督办单、移交函的单位：" + (
         "、".join(f"{u}（督办单 {s} 份、移交函 {x} 份）" for u, s, x in escalated) + "。"
         if escalated else "无。"))
+    for caption, png in (pictures or [])[3:]:
+        _picture(document, caption, png)
     _paragraph(document, "四、典型案例通报曝光", bold=True)
     if not cases:
         _paragraph(document, "　　本期无通报曝光案例。")
@@ -206,8 +255,12 @@ def build(session: Session, period: Period, *, progress: Progress | None = None
     quarter = (period.end.month - 1) // 3 + 1
     scores = scoring.compute(session, year=period.end.year, quarter=quarter)
     tables = _tables(figures, areas, red, cases) + [_score_table(scores)]
+    step(0.7, "绘制图表")
+    pictures = _charts(figures)
+    if pictures is None:
+        step(0.75, NO_FONT_NOTE.strip("（）"))
     step(0.8, "生成 Word 和 Excel")
-    word, excel = _word(period, figures, tables, red, cases), _excel(tables)
+    word, excel = _word(period, figures, tables, red, cases, pictures), _excel(tables)
     step(1.0, "完成")
     return word, excel
 

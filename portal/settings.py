@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     notify_retry_base_seconds: int = 60
     notify_claim_timeout_seconds: int = 600
     notify_http_timeout_seconds: float = 10.0
+    chart_font: str = ""  # a CJK font file for the bulletin's charts; else the usual places
 
 
 def _local_cookie_key() -> str:

@@ -6,10 +6,12 @@ from io import BytesIO
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from PIL import Image
 
 from portal import bulletin
 from portal.errors import PermissionDenied, ValidationError
 from portal.roles import Role
+from portal.settings import get_settings
 from tests.factories import make_user
 from tests.services import test_dashboard, test_stats
 
@@ -87,3 +89,31 @@ def test_progress_is_reported_and_only_the_office_may_build_it(session, october)
     with pytest.raises(PermissionDenied):
         bulletin.for_office(session, actor=make_user(session, Role.UNIT),
                             period=bulletin.month_period("2026-10"))
+
+
+def _pictures(document) -> list[bytes]:
+    return [document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+            for shape in document.inline_shapes]
+
+
+def test_the_bulletin_carries_its_charts_as_images_with_captions(session, october, live):
+    document, text, _ = _read(*bulletin.build(session, bulletin.month_period("2026-10")))
+    pictures = _pictures(document)
+    assert len(pictures) == 4
+    assert all(Image.open(BytesIO(png)).format == "PNG" for png in pictures)
+    for caption in ("图1 各单位受理量", "图2 各单位办结率", "图3 各单位满意率", "图4 三单一函发出情况"):
+        assert caption in text
+    assert bulletin.NO_FONT_NOTE not in text
+
+
+def test_without_a_chinese_font_the_bulletin_says_its_charts_were_left_out(session, october,
+                                                                          monkeypatch, tmp_path):
+    monkeypatch.setenv("CHART_FONT", str(tmp_path / "missing.ttc"))
+    get_settings.cache_clear()
+    said = []
+    document, text, _ = _read(*bulletin.build(session, bulletin.month_period("2026-10"),
+                                              progress=lambda _fraction, line: said.append(line)))
+    assert _pictures(document) == []
+    assert any("图表从略" in line for line in said)
+    assert bulletin.NO_FONT_NOTE in text
+    assert "办结率55.6%（5/9）" in text  # the tables still carry every number
