@@ -61,5 +61,5 @@ stats_ui.ledger_download(me, start, end)
 stats_ui.scoring_section(me)
 
 st.subheader(tr("bulletin.title"))
-st.caption(tr("bulletin.no_images"))
+st.caption(tr("bulletin.contents"))
 stats_ui.bulletin_form(me)
