@@ -1350,6 +1350,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.stats_trend": ("趋势只能按周或按月。", "Trends are by week or by month."),
     "stats.footnote": ("比率后括号内为分子/分母；分母不足 {n} 的显示为“样本不足”，不参与排名。", "Each rate shows numerator/denominator; under {n} it is 样本不足 and not ranked."),
     # key-task ledger (重点任务清单, #14)
+    "nav.tasks": ("清单管理", "Task ledger"),
     "page.tasks": ("重点任务", "Key tasks"),
     "page.my_tasks": ("我的任务", "My tasks"),
     "task.state.on_track": ("正常推进", "On track"),
