@@ -36,6 +36,7 @@ def test_the_office_sees_the_ledger_counts_chart_and_filters(open_page, ledger):
     table = next(f for f in app.dataframe if f.key == "tasks_table").value
     assert set(table["状态"]) == {"已逾期"} and "加强“十个严禁”落实情况监督检查" in set(table["任务名称"])
     app = select_row(app, "tasks_table", "加强“十个严禁”落实情况监督检查")
+    assert not app.exception
     content = texts(app)
     assert "区公安分局、区法庭、区检察室" in content and "90%" in content
     assert "进展报送记录" in content
@@ -63,6 +64,7 @@ def test_a_unit_reports_progress_and_the_office_accepts_it(open_page, ledger):
     assert "开展失信约束制度清理" in set(table["任务名称"])  # 区发改局 leads it
     assert "推进公正文明执法" not in set(table["任务名称"])  # 区政法委's alone
     app = select_row(app, "mytasks_table", "加快推进“三河共治”进度")
+    assert not app.exception
     assert "报送进展" in texts(app)
     app.text_area(key="mytasks_progress").input("完成小凌河段清淤 3.2 公里，女儿河治理方案已批复。")
     app.number_input(key="mytasks_percent").set_value(93)
