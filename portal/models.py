@@ -3,7 +3,7 @@
 from datetime import date
 
 from pydantic import NaiveDatetime
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from portal.clock import now
@@ -226,11 +226,15 @@ class Notice(SQLModel, table=True):
     """A rung of the escalation ladder: 提醒单, 催办单, 督办单 or 移交函."""
 
     __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_item", "item_kind", "item_id", "unit_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)
     number: str = Field(max_length=30, unique=True)
-    report_id: int = Field(foreign_key="reports.id", index=True)
+    # the supervised item (portal/supervised.py): a report (report_id set too) or a key task
+    item_kind: str = Field(default="report", max_length=16)
+    item_id: int | None = None  # set from report_id on insert when not given
+    report_id: int | None = Field(default=None, foreign_key="reports.id", index=True)
     unit_id: int = Field(foreign_key="units.id", index=True)
     issued_by_id: int | None = Field(default=None, foreign_key="users.id")
     issued_on: date
@@ -605,3 +609,9 @@ class TaskProgressFile(SQLModel, table=True):
     size: int
     data: bytes
     uploaded_at: NaiveDatetime = Field(default_factory=now)
+
+
+@event.listens_for(Notice, "before_insert")
+def _report_notice_names_its_item(_mapper, _connection, notice: Notice) -> None:  # noqa: ANN001
+    if notice.item_id is None and notice.item_kind == "report":
+        notice.item_id = notice.report_id

@@ -25,7 +25,7 @@ from io import BytesIO
 from sqlalchemy import ColumnElement, and_, case, exists, or_
 from sqlmodel import Session, col, func, select
 
-from portal import attachments, audit, clock, exports, text_rules, workdays
+from portal import attachments, audit, clock, escalation, exports, text_rules, workdays
 from portal.attachments import Upload
 from portal.errors import FieldChecks, NotFound, PermissionDenied, ValidationError
 from portal.models import KeyTask, KeyTaskUnit, TaskProgress, TaskProgressFile, Unit
@@ -223,6 +223,11 @@ def _unit_ids(session: Session, task_id: int, role: str | None = None) -> list[i
     if role:
         query = query.where(KeyTaskUnit.role == role)
     return list(session.exec(query).all())
+
+
+def lead_unit_ids(session: Session, task_id: int) -> list[int]:
+    """The 牵头单位 of a task: each is supervised on the 三单一函 ladder for it."""
+    return _unit_ids(session, task_id, LEAD)
 
 
 # ---- checking input -----------------------------------------------------------------------
@@ -691,6 +696,9 @@ def submit_progress(session: Session, *, actor: Actor, task_id: int,
         task.next_report_due = due_after(session, task, task.next_report_due)
     task.updated_at = clock.now()
     session.add(task)
+    # the report answers a notice for a missed report; reporting 100% one for the deadline
+    escalation.settle_item(session, kind="task", item_id=task.id,
+                           action="finish" if progress.percent == 100 else "progress")
     audit.record(session, actor=actor, action="task.progress", entity="key_task",
                  entity_id=task.id, detail=f"{task.number} {progress.percent}%")
     session.commit()

@@ -6,14 +6,15 @@ from datetime import date
 
 import streamlit as st
 
-from portal import clock, exports, tasks, units
+from portal import clock, escalation, exports, tasks, units
 from portal.attachments import MAX_MB, Upload
 from portal.errors import PortalError
 from portal.i18n import format_date, format_datetime, t
-from portal.roles import Actor
+from portal.roles import Actor, Role
+from portal.ui import report_actions
 from portal.ui.context import audited, db, lang, show_error, tr
 from portal.ui.text import plain, show_field, show_text
-from portal.ui.widgets import act, pager, pick_row
+from portal.ui.widgets import act, ask_to_confirm, pager, pick_row
 
 PAGE_SIZE = 20
 STATE_COLOURS = {tasks.ON_TRACK: "#2e7d32", tasks.AT_RISK: "#f9a825", tasks.OVERDUE: "#c62828",
@@ -179,6 +180,7 @@ def ledger(me: Actor, chosen_filters: dict) -> None:
     with db() as session:
         task = tasks.get_task(session, actor=me, task_id=chosen)
     task_detail(task)
+    task_notices(me, task, "tasks")
     with st.expander(tr("task.edit")):
         task_form(f"tasks_edit_{chosen}", me, task)
     history(me, chosen, "tasks")
@@ -411,5 +413,39 @@ def my_tasks(me: Actor) -> None:
     with db() as session:
         task = tasks.get_task(session, actor=me, task_id=chosen)
     task_detail(task)
+    task_notices(me, task, "mytasks")
     report_form(me, task)
     history(me, chosen, "mytasks")
+
+
+def task_notices(me: Actor, task: dict, prefix: str) -> None:
+    """The task's 三单一函 (the same table and Word files as a report's); the office issues the
+    next rung to a lead unit by hand or withdraws one."""
+    with db() as session:
+        rows = escalation.notices_for_task(session, actor=me, task_id=task["id"])
+        rungs = (escalation.task_next_rungs(session, actor=me, task_id=task["id"])
+                 if me.has(Role.SUPERVISOR) else [])
+    st.markdown(f"**{tr('notice.section')}**")
+    if rows:
+        report_actions.notice_table(rows)
+        report_actions.notice_downloads(f"{prefix}_{task['id']}", rows)
+    else:
+        st.caption(tr("notice.none"))
+    if not rungs:
+        return
+    by_unit = {rung["unit_id"]: rung for rung in rungs}
+    with st.form(f"{prefix}_issue_{task['id']}", clear_on_submit=True):
+        unit = st.selectbox(tr("task.notice_unit"), list(by_unit),
+                            format_func=lambda i: f"{by_unit[i]['unit']}："
+                            f"{tr('notice.kind.' + by_unit[i]['kind'])}",
+                            key=f"{prefix}_issue_unit")
+        reason = st.text_input(tr("notice.issue_reason"), key=f"{prefix}_issue_reason")
+        if st.form_submit_button(tr("task.notice_issue")):
+            kind = tr(f"notice.kind.{by_unit[unit]['kind']}")
+            ask_to_confirm(
+                tr("uirep.ask_issue", no=task["number"], kind=kind, unit=by_unit[unit]["unit"],
+                   reason=reason.strip()),
+                lambda s: escalation.issue_by_hand(s, actor=me, task_id=task["id"],
+                                                   unit_id=unit, reason=reason),
+                lambda n: tr("uirep.issued", number=n.number, no=task["number"],
+                             deadline=_date(n.deadline)))

@@ -385,6 +385,10 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
     "escalation.notices_for_report": (lambda c: escalation.notices_for_report(
         c.world.s, actor=c.actor, report_id=c.world.assigned.report_id),
         row(N, N, N, N, Y, N, Y, Y, N)),
+    "escalation.notices_for_task": (lambda c: escalation.notices_for_task(
+        c.world.s, actor=c.actor, task_id=c.world.task_id), row(N, N, N, N, Y, N, Y, N, Y)),
+    "escalation.task_next_rungs": (lambda c: escalation.task_next_rungs(
+        c.world.s, actor=c.actor, task_id=c.world.task_id), row(N, N, N, N, N, N, Y, N, N)),
     "escalation.unit_notices": (lambda c: escalation.unit_notices(c.world.s, actor=c.actor),
                                 row(N, N, N, N, Y, Y, N, N, N)),
     "escalation.transfer_inbox": (lambda c: escalation.transfer_inbox(c.world.s,
@@ -435,6 +439,9 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
     "stats.period_figures": (lambda c: stats.period_figures(c.world.s, actor=c.actor, start=OCT1,
                                                             end=OCT31),
                              row(N, N, N, N, Y, Y, Y, Y, Y)),
+    "stats.notices_by_item": (lambda c: stats.notices_by_item(c.world.s, actor=c.actor,
+                                                              start=OCT1, end=OCT31),
+                              row(N, N, N, N, N, N, Y, Y, Y)),
     "stats.area_figures": (lambda c: stats.area_figures(c.world.s, actor=c.actor, start=OCT1,
                                                         end=OCT31),
                            row(N, N, N, N, N, N, Y, Y, Y)),
