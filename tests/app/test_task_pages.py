@@ -93,3 +93,16 @@ def test_the_office_page_speaks_english_too(open_page, ledger):
     assert not app.exception
     assert "Key tasks" in texts(app)
     assert "Download the template (Excel)" in {b.label for b in app.get("download_button")}
+
+
+def test_an_overdue_task_shows_its_notices_with_their_word_files(open_page, ledger):
+    app = open_page("pages/tasks.py", "supervisor")
+    app.selectbox(key="tasks_state").set_value("overdue").run()
+    app = select_row(app, "tasks_table", "加强“十个严禁”落实情况监督检查")
+    assert not app.exception
+    content = texts(app)
+    assert "督办通知（三单一函）" in content
+    notices = next(f for f in app.dataframe if "文号" in f.value.columns).value
+    assert set(notices["督办事项"].str.startswith("【重点任务】")) == {True}
+    assert any(number.startswith("提醒〔2026〕") for number in notices["文号"])
+    assert any(b.label.startswith("下载 提醒〔2026〕") for b in app.get("download_button"))
