@@ -50,6 +50,8 @@ st.subheader(tr("stats.notices_title"))
 for column, kind in zip(st.columns(4), ("reminder", "urging", "supervision", "transfer"),
                         strict=True):
     column.metric(tr(f"notice.kind.{kind}"), board["total"]["notices"][kind])
+stats_ui.table_block(tr("stats.notices_by_item"), stats_ui.notice_item_rows(board["notices_by_item"]),
+                     "stats_notice_items_xlsx")
 
 stats_ui.table_block(tr("stats.overdue", n=board["red_count"]),
                      stats_ui.report_table(board["overdue"]), "stats_overdue_xlsx")

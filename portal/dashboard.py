@@ -66,6 +66,7 @@ def office_dashboard(session: Session, *, actor: Actor, start: date, end: date,
         "areas": stats.area_figures(session, actor=actor, start=start, end=end),
         "trend": stats.trend(session, actor=actor, start=start, end=end, by=trend_by),
         "heat": stats.unit_area(session, actor=actor, start=start, end=end),
+        "notices_by_item": stats.notices_by_item(session, actor=actor, start=start, end=end),
         "overdue": _report_rows(session, cards.condition(cards.RED, today, session=session),
                                 order=[col(Report.current_due), col(Report.id)]),
         "red_count": session.exec(select(func.count()).select_from(Report).where(

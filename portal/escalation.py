@@ -1,21 +1,24 @@
-"""The escalation ladder for overdue reports (三单一函, seed 003):
-提醒单 -> 催办单 -> 督办单 -> 移交函.
+"""The escalation ladder (三单一函, seed 003): 提醒单 -> 催办单 -> 督办单 -> 移交函, one code path
+for every supervised item (portal/supervised.py: complaint reports and key tasks).
 
 A notice gives the unit a new deadline (working days from the `sla_windows` rows) but never
 shortens a running window: the current deadline is the later of the two. A notice is
 discharged by the action it demands (the response, or the reply); a later overdue episode
 starts again at the reminder. A missed one leads to the next rung. The 移交函 hands the
 matter to the discipline office and ends the ladder. Overdue days count working days.
+
+A ladder runs per item and owner unit: a task with two lead units gives each its own notices.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
-from portal import audit, clock, numbering, text_rules, workdays
+from portal import audit, clock, numbering, supervised, text_rules, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
-from portal.models import Notice, Report, Unit
+from portal.models import KeyTask, Notice, Report, Unit
 from portal.notifications import hooks
 from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
 from portal.roles import Actor, Role
@@ -29,22 +32,14 @@ TITLE = {"reminder": "提醒单", "urging": "催办单", "supervision": "督办�
 class Issued:
     number: str
     kind: str
-    tracking_no: str
+    tracking_no: str  # the item's reference: 受理编号 of a report, 任务编号 of a task
     unit: str
     overdue_days: int
     deadline: date | None
+    item_kind: str = supervised.REPORT
 
 
-def base_due(report: Report) -> date | None:
-    """The SLA deadline that applies now: the office's while it waits for triage, then the
-    unit's respond deadline until it responds, then its reply deadline; none once replied."""
-    if report.status in OFFICE_WAITING:
-        return report.office_due
-    if report.status not in WITH_UNIT:
-        return None
-    if report.status == Status.ASSIGNED and report.responded_at is None:
-        return report.respond_due
-    return report.reply_due
+base_due = supervised.report_due
 
 
 def _base_window(report: Report) -> str | None:
@@ -57,33 +52,42 @@ def _base_window(report: Report) -> str | None:
     return "reopen" if report.status == Status.REOPENED else "reply"
 
 
-def demanded_action(report: Report) -> str:
-    """What a notice issued now asks of the unit: the missed response, or the reply."""
-    if report.status == Status.ASSIGNED and report.responded_at is None:
-        return "respond"
-    return "reply"
+def _of(kind: str, item_id: int, unit_id: int | None = None):  # noqa: ANN202
+    """The notices of one item (and owner unit, when given)."""
+    where = and_(Notice.item_kind == kind, Notice.item_id == item_id,
+                 col(Notice.withdrawn).is_(False))
+    return where if unit_id is None else and_(where, Notice.unit_id == unit_id)
 
 
-def _pending(session: Session, report_id: int) -> Notice | None:
-    return session.exec(select(Notice).where(
-        Notice.report_id == report_id, col(Notice.withdrawn).is_(False),
-        col(Notice.complied).is_(None), col(Notice.settled_at).is_(None),
-        Notice.kind != "transfer")).first()
+def _pending_of(session: Session, kind: str, item_id: int, unit_id: int | None = None
+                ) -> list[Notice]:
+    return list(session.exec(select(Notice).where(
+        _of(kind, item_id, unit_id), col(Notice.complied).is_(None),
+        col(Notice.settled_at).is_(None), Notice.kind != "transfer")).all())
 
 
-def _last(session: Session, report_id: int) -> Notice | None:
-    return session.exec(select(Notice).where(
-        Notice.report_id == report_id, col(Notice.withdrawn).is_(False))
-        .order_by(col(Notice.id).desc())).first()
+def _pending(session: Session, report_id: int, kind: str = supervised.REPORT,
+             unit_id: int | None = None) -> Notice | None:
+    pending = _pending_of(session, kind, report_id, unit_id)
+    return pending[0] if pending else None
 
 
-DISCHARGED = frozenset({"respond", "reply", "return_approved"})
+def _last(session: Session, item_id: int, kind: str = supervised.REPORT,
+          unit_id: int | None = None) -> Notice | None:
+    return session.exec(select(Notice).where(_of(kind, item_id, unit_id))
+                        .order_by(col(Notice.id).desc())).first()
 
 
-def next_rung(session: Session, report_id: int) -> str | None:
+DISCHARGED = frozenset({"respond", "reply", "return_approved", "progress", "finish"})
+# what an action discharges: None for any demand
+DISCHARGES = {"respond": {"respond"}, "progress": {"progress"}, "reply": None, "finish": None}
+
+
+def next_rung(session: Session, report_id: int, kind: str = supervised.REPORT,
+              unit_id: int | None = None) -> str | None:
     """Reminder to start a new overdue episode (also after a notice was discharged by the
     action it demanded, even late); the rung after a missed notice; nothing after a transfer."""
-    last = _last(session, report_id)
+    last = _last(session, report_id, kind, unit_id)
     if last is None or last.complied or last.settled_by in DISCHARGED:
         return "reminder"
     if last.kind == "transfer":
@@ -114,16 +118,23 @@ def refresh_due(session: Session, report: Report) -> None:
 def settle_on_action(session: Session, report: Report, action: str) -> None:
     """The unit did what a pending notice demands: a response discharges a notice for a missed
     response, a reply discharges any. On time when done by the current deadline."""
-    pending = _pending(session, report.id)
-    if pending is None:
-        return
-    if action == "respond" and pending.demands not in ("respond",):
-        return
+    settle_item(session, kind=supervised.REPORT, item_id=report.id, action=action,
+                due=report.current_due)
+
+
+def settle_item(session: Session, *, kind: str, item_id: int, action: str,
+                due: date | None = None) -> None:
+    """Every pending notice of the item that the action answers is complied with: on time
+    when done by the notice's deadline (or `due`, the item's current deadline)."""
+    answers = DISCHARGES.get(action, set())
     now = clock.now()
-    due = report.current_due or pending.deadline
-    pending.complied = due is None or now.date() <= due
-    pending.settled_at, pending.settled_by = now, action
-    session.add(pending)
+    for pending in _pending_of(session, kind, item_id):
+        if answers is not None and pending.demands not in answers:
+            continue
+        deadline = due or pending.deadline
+        pending.complied = deadline is None or now.date() <= deadline
+        pending.settled_at, pending.settled_by = now, action
+        session.add(pending)
 
 
 def settle_on_reply(session: Session, report: Report) -> None:
@@ -141,10 +152,9 @@ def settle_on_return(session: Session, report: Report, *, approved: bool) -> Non
         session.add(pending)
 
 
-def _issue(session: Session, report: Report, kind: str, *, today: date, reason: str,
+def _issue(session: Session, item: supervised.Item, kind: str, *, today: date, reason: str,
            actor: Actor | None) -> Notice:
-    unit_id = report.unit_id
-    due = base_due(report)
+    due = item.due
     overdue = workdays.working_days_between(due, today, session=session) if due else 0
     deadline, estimated = None, False
     if kind != "transfer":
@@ -153,18 +163,23 @@ def _issue(session: Session, report: Report, kind: str, *, today: date, reason: 
         estimated = not workdays.is_official(deadline.year, session=session)
     seq = numbering.next_value(session, f"notice:{kind}:{today.year}")
     notice = Notice(kind=kind, number=f"{PREFIX[kind]}〔{today.year}〕{seq}号",
-                    report_id=report.id, unit_id=unit_id,
+                    item_kind=item.kind, item_id=item.id,
+                    report_id=item.id if item.kind == supervised.REPORT else None,
+                    unit_id=item.unit_id,
                     issued_by_id=actor.user_id if actor else None, issued_on=today,
                     issued_at=_moment(today), reason=reason.strip(), overdue_days=overdue,
                     overdue_calendar_days=max(0, (today - due).days) if due else 0,
-                    deadline=deadline, deadline_estimated=estimated,
-                    demands=demanded_action(report))
+                    deadline=deadline, deadline_estimated=estimated, demands=item.demands)
     session.add(notice)
     session.flush()
-    refresh_due(session, report)
-    audit.record(session, actor=actor, action=f"notice.{kind}", entity="report",
-                 entity_id=report.id, detail=notice.number)
-    hooks.notice_issued(session, notice, report)
+    audit.record(session, actor=actor, action=f"notice.{kind}", entity=item.kind,
+                 entity_id=item.id, detail=notice.number)
+    if item.kind == supervised.REPORT:
+        report = session.get(Report, item.id)
+        refresh_due(session, report)
+        hooks.notice_issued(session, notice, report)
+    else:
+        hooks.item_notice_issued(session, notice, item)
     return notice
 
 
@@ -179,34 +194,24 @@ def _miss(session: Session, notice: Notice, when: datetime) -> None:
     session.add(notice)
 
 
-def escalate(session: Session, *, today: date, dry_run: bool = False,
-             force: bool = False) -> list[Issued]:
-    """Issue the next notice for every report whose current deadline has passed.
+def escalate(session: Session, *, today: date, dry_run: bool = False, force: bool = False,
+             kinds: tuple[str, ...] = supervised.KINDS) -> list[Issued]:
+    """Issue the next notice for every supervised item whose current deadline has passed.
 
     Nothing on a non-working day unless `force`. Idempotent: a notice issued today carries a
     deadline after today, so a second run on the same day finds nothing overdue.
     """
     if not force and not workdays.is_working_day(today, session=session):
         return []
-    overdue = session.exec(
-        select(Report).where(col(Report.status).in_(list(WITH_UNIT)),
-                             col(Report.current_due) < today)
-        .order_by(Report.current_due, Report.id)).all()
     unit_names = dict(session.exec(select(Unit.id, Unit.name)).all())
     issued: list[Issued] = []
-    for report in overdue:
-        pending = _pending(session, report.id)
-        if pending is not None and pending.deadline is not None and pending.deadline < today:
-            _miss(session, pending, _moment(today))
-            session.flush()
-        kind = next_rung(session, report.id)
-        if kind is None or _issued_today(session, report.id, today):
-            continue
-        reason = f"{report.tracking_no} 已超过办理期限，系统自动发出{TITLE[kind]}。"
-        notice = _issue(session, report, kind, today=today, reason=reason, actor=None)
-        issued.append(Issued(number=notice.number, kind=kind, tracking_no=report.tracking_no,
-                             unit=unit_names.get(report.unit_id, ""),
-                             overdue_days=notice.overdue_days, deadline=notice.deadline))
+    for item in supervised.overdue(session, today=today, kinds=kinds):
+        notice = _next_notice(session, item, today=today)
+        if notice is not None:
+            issued.append(Issued(number=notice.number, kind=notice.kind, tracking_no=item.ref,
+                                 unit=unit_names.get(item.unit_id, ""),
+                                 overdue_days=notice.overdue_days, deadline=notice.deadline,
+                                 item_kind=item.kind))
     if dry_run:
         session.rollback()
     else:
@@ -214,10 +219,25 @@ def escalate(session: Session, *, today: date, dry_run: bool = False,
     return issued
 
 
-def _issued_today(session: Session, report_id: int, today: date) -> bool:
+def _next_notice(session: Session, item: supervised.Item, *, today: date) -> Notice | None:
+    """The next rung for one overdue item, unless its pending notice still runs or the ladder
+    ended or it already had a notice today."""
+    pending = _pending(session, item.id, item.kind, item.unit_id)
+    if pending is not None and pending.deadline is not None:
+        if pending.deadline >= today:
+            return None  # a notice never shortens a running window
+        _miss(session, pending, _moment(today))
+        session.flush()
+    kind = next_rung(session, item.id, item.kind, item.unit_id)
+    if kind is None or _issued_today(session, item, today):
+        return None
+    reason = supervised.reason(item, TITLE[kind])
+    return _issue(session, item, kind, today=today, reason=reason, actor=None)
+
+
+def _issued_today(session: Session, item: supervised.Item, today: date) -> bool:
     return session.exec(select(Notice.id).where(
-        Notice.report_id == report_id, Notice.issued_on == today,
-        col(Notice.withdrawn).is_(False))).first() is not None
+        _of(item.kind, item.id, item.unit_id), Notice.issued_on == today)).first() is not None
 
 
 def _reason(reason: str) -> str:
@@ -225,30 +245,40 @@ def _reason(reason: str) -> str:
                             required_key="error.notice_reason_required")
 
 
-def issue_by_hand(session: Session, *, actor: Actor, report_id: int, reason: str) -> Notice:
-    """A supervisor issues the next rung now, with a reason; a pending notice counts as missed."""
+def issue_by_hand(session: Session, *, actor: Actor, reason: str, report_id: int | None = None,
+                  task_id: int | None = None, unit_id: int | None = None) -> Notice:
+    """A supervisor issues the next rung now, with a reason; a pending notice counts as missed.
+    For a report, its unit; for a task, the lead unit `unit_id`."""
     if not actor.has(Role.SUPERVISOR):
         raise PermissionDenied()
     reason = _reason(reason)
-    report = session.exec(select(Report).where(Report.id == report_id).with_for_update()).first()
-    if report is None:
-        raise NotFound("error.report_not_found")
-    if report.status not in WITH_UNIT or report.unit_id is None:
-        raise ValidationError("error.notice_not_with_unit")
-    pending = _pending(session, report.id)
+    if report_id is not None:
+        report = session.exec(select(Report).where(Report.id == report_id)
+                              .with_for_update()).first()
+        if report is None:
+            raise NotFound("error.report_not_found")
+        if report.status not in WITH_UNIT or report.unit_id is None:
+            raise ValidationError("error.notice_not_with_unit")
+        item = supervised.report_item(report)
+    else:
+        item = supervised.task_item(session, task_id=task_id, unit_id=unit_id,
+                                    today=clock.today())
+        if item is None:
+            raise ValidationError("error.notice_task_not_open")
+    pending = _pending(session, item.id, item.kind, item.unit_id)
     if pending is not None:
         _miss(session, pending, clock.now())
         session.flush()
-    kind = next_rung(session, report.id)
+    kind = next_rung(session, item.id, item.kind, item.unit_id)
     if kind is None:
         raise ValidationError("error.notice_ladder_ended")
-    notice = _issue(session, report, kind, today=clock.today(), reason=reason, actor=actor)
+    notice = _issue(session, item, kind, today=clock.today(), reason=reason, actor=actor)
     session.commit()
     return notice
 
 
 def withdraw(session: Session, *, actor: Actor, notice_id: int, reason: str) -> Notice:
-    """Take a notice back (issued in error); the report's deadline falls back."""
+    """Take a notice back (issued in error); a report's deadline falls back."""
     if not actor.has(Role.SUPERVISOR):
         raise PermissionDenied()
     reason = _reason(reason)
@@ -259,10 +289,10 @@ def withdraw(session: Session, *, actor: Actor, notice_id: int, reason: str) -> 
     notice.withdrawn_by_id = actor.user_id
     session.add(notice)
     session.flush()
-    report = session.get(Report, notice.report_id)
-    refresh_due(session, report)
-    audit.record(session, actor=actor, action="notice.withdraw", entity="report",
-                 entity_id=report.id, detail=f"{notice.number}: {reason.strip()}")
+    if notice.item_kind == supervised.REPORT:
+        refresh_due(session, session.get(Report, notice.item_id))
+    audit.record(session, actor=actor, action="notice.withdraw", entity=notice.item_kind,
+                 entity_id=notice.item_id, detail=f"{notice.number}: {reason.strip()}")
     session.commit()
     return notice
 
@@ -270,21 +300,28 @@ def withdraw(session: Session, *, actor: Actor, notice_id: int, reason: str) -> 
 # ---- reading -----------------------------------------------------------------------------
 
 def _rows(session: Session, query) -> list[dict]:  # noqa: ANN001
+    """Notices as dicts; `tracking_no` and `report_title` name the item (a task's number and
+    title for a task), `item_kind` says which kind it is."""
     rows = session.exec(query).all()
     return [{"id": n.id, "kind": n.kind, "title": TITLE[n.kind], "number": n.number,
-             "report_id": n.report_id, "tracking_no": number, "report_title": title,
+             "report_id": n.report_id, "item_kind": n.item_kind, "item_id": n.item_id,
+             "item_kind_text": supervised.KIND_TEXT[n.item_kind],
+             "tracking_no": number or task_number, "report_title": title or task_title,
              "unit": unit, "unit_id": n.unit_id, "issued_on": n.issued_on, "reason": n.reason,
              "overdue_days": n.overdue_days,
              "overdue_calendar_days": n.overdue_calendar_days, "deadline": n.deadline,
              "demands": n.demands, "settled_by": n.settled_by,
              "deadline_estimated": n.deadline_estimated, "complied": n.complied,
              "withdrawn": n.withdrawn, "withdrawn_reason": n.withdrawn_reason}
-            for n, number, title, unit in rows]
+            for n, number, title, task_number, task_title, unit in rows]
 
 
 def _select():  # noqa: ANN202
-    return (select(Notice, Report.tracking_no, Report.title, Unit.name)
-            .join(Report, col(Report.id) == Notice.report_id)
+    return (select(Notice, Report.tracking_no, Report.title, KeyTask.number, KeyTask.title,
+                   Unit.name)
+            .outerjoin(Report, col(Report.id) == Notice.report_id)
+            .outerjoin(KeyTask, and_(Notice.item_kind == supervised.TASK,
+                                     col(KeyTask.id) == Notice.item_id))
             .join(Unit, col(Unit.id) == Notice.unit_id))
 
 
@@ -297,6 +334,36 @@ def notices_for_report(session: Session, *, actor: Actor, report_id: int) -> lis
     if not office and not (actor.has(Role.UNIT) and report.unit_id == actor.unit_id):
         raise NotFound("error.report_not_found")
     return _rows(session, _select().where(Notice.report_id == report_id).order_by(Notice.id))
+
+
+def notices_for_task(session: Session, *, actor: Actor, task_id: int) -> list[dict]:
+    """A key task's notices: all for the office, a unit's own for a unit of the task."""
+    from portal import tasks
+
+    tasks.get_task(session, actor=actor, task_id=task_id)  # refuses a unit outside the task
+    query = _select().where(Notice.item_kind == supervised.TASK, Notice.item_id == task_id)
+    if not actor.has(Role.SUPERVISOR, Role.DISCIPLINE, Role.ADMIN):
+        query = query.where(Notice.unit_id == actor.unit_id)
+    return _rows(session, query.order_by(Notice.id))
+
+
+def task_next_rungs(session: Session, *, actor: Actor, task_id: int) -> list[dict]:
+    """For the office's 发出 form: each lead unit of an open task with the rung it would get."""
+    from portal import tasks
+
+    if not actor.has(Role.SUPERVISOR):
+        raise PermissionDenied()
+    task = session.get(KeyTask, task_id)
+    if task is None:
+        raise NotFound()
+    if task.done_on is not None:
+        return []
+    leads = tasks.lead_unit_ids(session, task_id)
+    names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(leads))).all())
+    rungs = [{"unit_id": unit_id, "unit": names.get(unit_id, ""),
+              "kind": next_rung(session, task_id, supervised.TASK, unit_id)}
+             for unit_id in leads]
+    return [rung for rung in rungs if rung["kind"]]
 
 
 def unit_notices(session: Session, *, actor: Actor, limit: int = 50) -> list[dict]:

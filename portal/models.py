@@ -3,7 +3,7 @@
 from datetime import date
 
 from pydantic import NaiveDatetime
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from portal.clock import now
@@ -226,11 +226,15 @@ class Notice(SQLModel, table=True):
     """A rung of the escalation ladder: 提醒单, 催办单, 督办单 or 移交函."""
 
     __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_item", "item_kind", "item_id", "unit_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)
     number: str = Field(max_length=30, unique=True)
-    report_id: int = Field(foreign_key="reports.id", index=True)
+    # the supervised item (portal/supervised.py): a report (report_id set too) or a key task
+    item_kind: str = Field(default="report", max_length=16)
+    item_id: int | None = None  # set from report_id on insert when not given
+    report_id: int | None = Field(default=None, foreign_key="reports.id", index=True)
     unit_id: int = Field(foreign_key="units.id", index=True)
     issued_by_id: int | None = Field(default=None, foreign_key="users.id")
     issued_on: date
@@ -529,3 +533,85 @@ class ScoringRule(SQLModel, table=True):
     d_quota_missed: float
     updated_at: NaiveDatetime | None = None
     updated_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class KeyTask(SQLModel, table=True):
+    """A 重点任务 of the ledger (清单管理): lead units report progress on a schedule.
+
+    `next_report_due`, `percent` and `done_on` are kept on the task so that every list computes
+    the state (on track / at risk / overdue / done) in SQL; `portal/tasks.py` keeps them right.
+    """
+
+    __tablename__ = "key_tasks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, unique=True)
+    title: str = Field(max_length=100)
+    content: str = ""
+    area: str = Field(default="", max_length=40)  # 专项行动, e.g. 办事方便
+    start_on: date
+    due_on: date = Field(index=True)  # 完成时限, or the end date of a recurring task
+    recurring: bool = False  # 常态化: no single completion date, reports until `due_on`
+    cadence: str = Field(default="monthly", max_length=16)  # progress reports: monthly, quarterly
+    indicator: str = ""  # 指标 / 目标
+    source: str = Field(default="", max_length=200)  # 来源文件
+    other_parties: str = Field(default="", max_length=200)  # 责任方 that are not units
+    next_report_due: date | None = Field(default=None, index=True)
+    percent: int = 0  # of the latest progress report not returned
+    done_on: date | None = None  # the office accepted a 100% report
+    created_at: NaiveDatetime = Field(default_factory=now)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    updated_at: NaiveDatetime = Field(default_factory=now)
+
+
+class KeyTaskUnit(SQLModel, table=True):
+    """A unit of a task: 牵头 (lead) or 责任 (responsible)."""
+
+    __tablename__ = "key_task_units"
+
+    task_id: int = Field(foreign_key="key_tasks.id", primary_key=True)
+    unit_id: int = Field(foreign_key="units.id", primary_key=True, index=True)
+    role: str = Field(max_length=16)  # lead, support
+
+
+class TaskProgress(SQLModel, table=True):
+    """A unit's progress report on a task; the office accepts it or returns it with a reason."""
+
+    __tablename__ = "key_task_progress"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="key_tasks.id", index=True)
+    unit_id: int = Field(foreign_key="units.id")
+    period_due: date | None = None  # the scheduled report this one answers
+    next_due_before: date | None = None  # the task's next_report_due when this was submitted
+    submitted_at: NaiveDatetime = Field(default_factory=now)
+    submitted_by_id: int | None = Field(default=None, foreign_key="users.id")
+    progress: str
+    percent: int
+    problems: str = ""
+    evidence: str = ""
+    late: bool = False
+    status: str = Field(max_length=16, index=True)  # pending, accepted, returned
+    reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    reviewed_at: NaiveDatetime | None = None
+    review_note: str = ""
+
+
+class TaskProgressFile(SQLModel, table=True):
+    """Evidence attached to a progress report (checked like report attachments)."""
+
+    __tablename__ = "key_task_progress_files"
+
+    id: int | None = Field(default=None, primary_key=True)
+    progress_id: int = Field(foreign_key="key_task_progress.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=40)
+    size: int
+    data: bytes
+    uploaded_at: NaiveDatetime = Field(default_factory=now)
+
+
+@event.listens_for(Notice, "before_insert")
+def _report_notice_names_its_item(_mapper, _connection, notice: Notice) -> None:  # noqa: ANN001
+    if notice.item_id is None and notice.item_kind == "report":
+        notice.item_id = notice.report_id

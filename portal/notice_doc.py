@@ -34,6 +34,17 @@ def _paragraph(document, text: str, size: int = 14, *, bold: bool = False,  # no
     _run_font(paragraph.add_run(text), size, bold=bold)
 
 
+def _subject(notice: dict) -> str:
+    """What is late: a report's handling, or a key task's progress report or deadline."""
+    if notice.get("item_kind") == "task":
+        missed = ("未按时报送进展情况" if notice["demands"] == "progress"
+                  else "已超过完成时限")
+        return (f"你单位牵头的重点任务“{notice['report_title']}”（任务编号 {notice['tracking_no']}）"
+                f"{missed}，已逾期 {notice['overdue_days']} 个工作日。")
+    return (f"企业和群众反映的“{notice['report_title']}”（受理编号 {notice['tracking_no']}）"
+            f"已超过办理期限 {notice['overdue_days']} 天。")
+
+
 def render(notice: dict) -> bytes:
     """The .docx bytes: title, number, addressee, body with overdue days, deadline, office, date."""
     document = Document()
@@ -42,8 +53,7 @@ def render(notice: dict) -> bytes:
     _paragraph(document, notice["number"], 14, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(document, f"{notice['unit']}：")
     deadline = format_date(notice["deadline"]) if notice["deadline"] else ""
-    body = (f"企业和群众反映的“{notice['report_title']}”（受理编号 {notice['tracking_no']}）"
-            f"已超过办理期限 {notice['overdue_days']} 天。{notice['reason']}"
+    body = (_subject(notice) + f"{notice['reason']}"
             + BODY[notice["kind"]].format(deadline=deadline))
     _paragraph(document, "　　" + body)
     if deadline:

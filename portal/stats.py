@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, Date, and_, case, literal, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from portal import clock
+from portal import clock, supervised
 from portal.duplicates import COUNTED
 from portal.errors import PermissionDenied, ValidationError
 from portal.escalation import LADDER
@@ -155,8 +155,9 @@ def _rejected(session: Session, start: date, end: date, key, joins) -> dict:
 
 
 def _notices(session: Session, start: date, end: date, key, joins) -> dict:
+    # the reports' figures count the reports' notices; notices_by_item counts every kind
     query = select(key, Notice.kind, func.count()).select_from(Notice).join(
-        Report, col(Report.id) == Notice.report_id)
+        Report, col(Report.id) == Notice.report_id).where(Notice.item_kind == "report")
     for target, on in joins:
         query = query.outerjoin(target, on)
     query = query.where(col(Notice.issued_on) >= start, col(Notice.issued_on) <= end,
@@ -244,6 +245,23 @@ def period_figures(session: Session, *, actor: Actor, start: date, end: date,
         raise PermissionDenied()
     return compute(session, start=start, end=end, unit_name=unit_name,
                    only_unit_id=actor.unit_id)
+
+
+def notices_by_item(session: Session, *, actor: Actor, start: date, end: date
+                    ) -> dict[str, dict[str, int]]:
+    """Notices issued in the period by kind of supervised item and rung (withdrawn excluded):
+    {"report": {"reminder": n, …}, "task": {…}} — one GROUP BY."""
+    if not actor.has(*OFFICE_ROLES):
+        raise PermissionDenied()
+    _check_period(start, end)
+    counts = {kind: dict.fromkeys(LADDER, 0) for kind in supervised.KINDS}
+    rows = session.exec(select(Notice.item_kind, Notice.kind, func.count())
+                        .where(col(Notice.issued_on) >= start, col(Notice.issued_on) <= end,
+                               col(Notice.withdrawn).is_(False))
+                        .group_by(Notice.item_kind, Notice.kind)).all()
+    for item_kind, kind, n in rows:
+        counts.setdefault(item_kind, dict.fromkeys(LADDER, 0))[kind] = int(n)
+    return counts
 
 
 def area_figures(session: Session, *, actor: Actor, start: date, end: date) -> list[dict]:

@@ -13,6 +13,7 @@ from portal.i18n import format_date, t
 from portal.models import Notice, Report, SelfcheckCampaign, SelfcheckForm, TypicalCase, Unit
 from portal.notifications.outbox import enqueue, link
 from portal.roles import Role
+from portal.supervised import KIND_TEXT
 
 FILER_STATUS = {"filer_accepted": "已受理，正在办理", "filer_replied": "已答复",
                 "filer_rejected": "不予受理"}
@@ -86,6 +87,20 @@ def notice_issued(session: Session, notice: Notice, report: Report) -> None:
     context = {**report_context(session, report, unit_id=notice.unit_id),
                "notice_title": title, "number": notice.number,
                "deadline": _day(notice.deadline),
+               "deadline_text": f"新期限为{_day(notice.deadline)}。" if notice.deadline else "",
+               "link": link(f"inbox?notice={notice.id}")}
+    enqueue(session, event="notice_issued", context=context, units=[notice.unit_id])
+    if notice.kind == "transfer":
+        enqueue(session, event="transfer_letter", context=context, roles=[Role.DISCIPLINE])
+
+
+def item_notice_issued(session: Session, notice: Notice, item) -> None:  # noqa: ANN001
+    """A rung of 三单一函 on an item that is not a report (a key task): the same event, named
+    by the item's number and title."""
+    context = {"tracking_no": item.ref, "title": item.title,
+               "unit": _unit_name(session, notice.unit_id), "kind": KIND_TEXT[item.kind],
+               "respond_due": "", "notice_title": t(f"notice.kind.{notice.kind}"),
+               "number": notice.number, "deadline": _day(notice.deadline),
                "deadline_text": f"新期限为{_day(notice.deadline)}。" if notice.deadline else "",
                "link": link(f"inbox?notice={notice.id}")}
     enqueue(session, event="notice_issued", context=context, units=[notice.unit_id])

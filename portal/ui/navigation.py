@@ -58,6 +58,10 @@ PAGES = (
              frozenset({Role.DISCIPLINE})),
     PageSpec("pages/unit_reports.py", "page.unit_reports", ":material/assignment:",
              "nav.reports", frozenset({Role.UNIT})),
+    PageSpec("pages/my_tasks.py", "page.my_tasks", ":material/task_alt:", "nav.tasks",
+             frozenset({Role.UNIT})),
+    PageSpec("pages/tasks.py", "page.tasks", ":material/view_timeline:", "nav.tasks",
+             frozenset({Role.SUPERVISOR, Role.ADMIN})),
     PageSpec("pages/selfcheck.py", "page.selfcheck", ":material/fact_check:", "nav.selfcheck",
              frozenset({Role.UNIT})),
     PageSpec("pages/selfcheck_review.py", "page.selfcheck_review", ":material/rule:",
@@ -94,7 +98,7 @@ PAGES = (
              "nav.admin", ADMIN),
 )
 
-SECTION_ORDER = ("nav.account", "nav.reports", "nav.selfcheck", "nav.discipline",
+SECTION_ORDER = ("nav.account", "nav.reports", "nav.selfcheck", "nav.tasks", "nav.discipline",
                  "nav.public", "nav.admin")
 
 

@@ -277,3 +277,10 @@ def unit_duties(figures: dict) -> None:
         st.text(tr("stats.home_quota") + "；".join(
             f"{format_date(date.fromisoformat(c['date']), lang())} {c['status']}"
             f"（{c['cases']}/{c['required']}）" for c in figures["quota"]))
+
+
+def notice_item_rows(counts: dict[str, dict[str, int]]) -> list[dict]:
+    """Notices of the period by kind of supervised item (反映问题, 重点任务) and rung."""
+    return [{tr("stats.item_kind"): tr(f"supervised.kind.{kind}"),
+             **{tr(f"notice.kind.{rung}"): n for rung, n in rungs.items()}}
+            for kind, rungs in counts.items()]

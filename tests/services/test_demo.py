@@ -90,3 +90,22 @@ def test_seed_demo_history_gives_real_ratios_once(session):
     assert True in complied
     hours = {r.hour for r in session.exec(select(Report.created_at)).all()}
     assert len(hours) > 4
+
+
+def test_seed_demo_tasks_gives_the_ledger_every_state_once(session):
+    from portal import demo_tasks, tasks
+
+    demo.seed_demo(session)
+    assert demo_tasks.seed_demo_tasks(session) == len(demo_tasks.DEMO_TASKS) == 37
+    office = load_actor(session, username="supervisor")
+    counts = tasks.state_counts(session, actor=office)
+    assert all(counts[state] for state in tasks.STATES), counts
+    assert tasks.review_queue(session, actor=office)[1] == len(demo_tasks.WAITING)
+    rows, _ = tasks.list_tasks(session, actor=office, search="推进工程建设项目审批")
+    assert rows[0]["leads"] == ["区科创营商局"]
+    assert rows[0]["supports"] == ["区发改局", "区自然资源分局", "区住建局"]
+    assert rows[0]["due_on"].month == 10 and rows[0]["due_on"].day == 31
+    unit = load_actor(session, username="unit_fgj")
+    mine, _ = tasks.list_tasks(session, actor=unit, page_size=50)
+    assert mine and all("区发改局" in r["leads"] + r["supports"] for r in mine)
+    assert demo_tasks.seed_demo_tasks(session) == 0

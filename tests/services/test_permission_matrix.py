@@ -48,6 +48,7 @@ from portal import (
     selfcheck,
     stats,
     suggest,
+    tasks,
     units,
     users,
     workdays,
@@ -254,6 +255,48 @@ class World:
         return knowledge.export_excel(self.s, actor=self.p["admin"])
 
 
+    @cached_property
+    def task_id(self) -> int:
+        return tasks.create_task(self.s, actor=self.p["supervisor"], data=TASK(self.s)).id
+
+    def _progress(self, uploads: list[Upload]) -> int:
+        return tasks.submit_progress(self.s, actor=self.p["own_unit"], task_id=self.task_id,
+                                     data=tasks.ProgressInput("已完成方案起草", 40,
+                                                              uploads=uploads)).id
+
+    @cached_property
+    def progress_id(self) -> int:
+        return self._progress([])
+
+    @cached_property
+    def progress_file_id(self) -> int:
+        self._progress([Upload("佐证.png", PNG)])
+        return tasks.progress_history(self.s, actor=self.p["supervisor"],
+                                      task_id=self.task_id)[0]["files"][0]["id"]
+
+    @cached_property
+    def task_workbook(self) -> bytes:
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(BytesIO(tasks.template_excel()))
+        book.active["A2"] = f"M-{next(_tasks)}"
+        buffer = BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+
+_tasks = itertools.count(1)
+
+
+def TASK(session) -> tasks.TaskInput:  # noqa: N802
+    """A task led by 区发改局 (the own unit), with a number of its own."""
+    return tasks.TaskInput(number=f"P-{next(_tasks)}", title="推进数据共享应用",
+                           lead_unit_ids=[unit_id(session)], due_on=date(2027, 6, 30),
+                           start_on=date(2026, 11, 1))
+
+
 def KB_ENTRY() -> knowledge.EntryInput:  # noqa: N802
     return knowledge.EntryInput(question="建设工程规划许可证办理时限是多久？",
                                 answer="材料齐全的，自受理之日起10个工作日内办结。")
@@ -342,6 +385,10 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
     "escalation.notices_for_report": (lambda c: escalation.notices_for_report(
         c.world.s, actor=c.actor, report_id=c.world.assigned.report_id),
         row(N, N, N, N, Y, N, Y, Y, N)),
+    "escalation.notices_for_task": (lambda c: escalation.notices_for_task(
+        c.world.s, actor=c.actor, task_id=c.world.task_id), row(N, N, N, N, Y, N, Y, N, Y)),
+    "escalation.task_next_rungs": (lambda c: escalation.task_next_rungs(
+        c.world.s, actor=c.actor, task_id=c.world.task_id), row(N, N, N, N, N, N, Y, N, N)),
     "escalation.unit_notices": (lambda c: escalation.unit_notices(c.world.s, actor=c.actor),
                                 row(N, N, N, N, Y, Y, N, N, N)),
     "escalation.transfer_inbox": (lambda c: escalation.transfer_inbox(c.world.s,
@@ -392,6 +439,9 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
     "stats.period_figures": (lambda c: stats.period_figures(c.world.s, actor=c.actor, start=OCT1,
                                                             end=OCT31),
                              row(N, N, N, N, Y, Y, Y, Y, Y)),
+    "stats.notices_by_item": (lambda c: stats.notices_by_item(c.world.s, actor=c.actor,
+                                                              start=OCT1, end=OCT31),
+                              row(N, N, N, N, N, N, Y, Y, Y)),
     "stats.area_figures": (lambda c: stats.area_figures(c.world.s, actor=c.actor, start=OCT1,
                                                         end=OCT31),
                            row(N, N, N, N, N, N, Y, Y, Y)),
@@ -651,6 +701,47 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
                                 row(N, N, N, N, N, N, Y, Y, N)),
     "suggest.train": (lambda c: suggest.train(c.world.s, actor=c.actor),
                       row(N, N, N, N, N, N, Y, N, Y)),
+    # ---- #14 the key-task ledger: the office manages, a unit reports on its own tasks
+    "tasks.create_task": (lambda c: tasks.create_task(c.world.s, actor=c.actor,
+                                                      data=TASK(c.world.s)),
+                          row(N, N, N, N, N, N, Y, N, Y)),
+    "tasks.update_task": (lambda c: tasks.update_task(
+        c.world.s, actor=c.actor, task_id=c.world.task_id, data=TASK(c.world.s)),
+        row(N, N, N, N, N, N, Y, N, Y)),
+    "tasks.list_tasks": (lambda c: c.world.task_id and tasks.list_tasks(
+        c.world.s, actor=c.actor)[0], row(N, N, N, N, Y, E, Y, N, Y)),
+    "tasks.state_counts": (lambda c: c.world.task_id and sum(tasks.state_counts(
+        c.world.s, actor=c.actor).values()), row(N, N, N, N, Y, E, Y, N, Y)),
+    "tasks.get_task": (lambda c: tasks.get_task(c.world.s, actor=c.actor,
+                                                task_id=c.world.task_id),
+                       row(N, N, N, N, Y, N, Y, N, Y)),
+    "tasks.chart_rows": (lambda c: c.world.task_id and tasks.chart_rows(c.world.s,
+                                                                        actor=c.actor),
+                         row(N, N, N, N, N, N, Y, N, Y)),
+    "tasks.export_excel": (lambda c: tasks.export_excel(c.world.s, actor=c.actor),
+                           row(N, N, N, N, N, N, Y, N, Y)),
+    "tasks.check_workbook": (lambda c: tasks.check_workbook(c.world.s, actor=c.actor,
+                                                            data=c.world.task_workbook),
+                             row(N, N, N, N, N, N, Y, N, Y)),
+    "tasks.import_workbook": (lambda c: tasks.import_workbook(c.world.s, actor=c.actor,
+                                                              data=c.world.task_workbook),
+                              row(N, N, N, N, N, N, Y, N, Y)),
+    "tasks.submit_progress": (lambda c: tasks.submit_progress(
+        c.world.s, actor=c.actor, task_id=c.world.task_id,
+        data=tasks.ProgressInput("本月完成调研", 30)), row(N, N, N, N, Y, N, N, N, N)),
+    "tasks.review_queue": (lambda c: c.world.progress_id and tasks.review_queue(
+        c.world.s, actor=c.actor)[0], row(N, N, N, N, N, N, Y, N, Y)),
+    "tasks.accept_progress": (lambda c: tasks.accept_progress(
+        c.world.s, actor=c.actor, progress_id=c.world.progress_id),
+        row(N, N, N, N, N, N, Y, N, Y)),
+    "tasks.return_progress": (lambda c: tasks.return_progress(
+        c.world.s, actor=c.actor, progress_id=c.world.progress_id, reason="请补充佐证材料"),
+        row(N, N, N, N, N, N, Y, N, Y)),
+    "tasks.progress_history": (lambda c: c.world.progress_id and tasks.progress_history(
+        c.world.s, actor=c.actor, task_id=c.world.task_id), row(N, N, N, N, Y, N, Y, N, Y)),
+    "tasks.progress_file": (lambda c: tasks.progress_file(
+        c.world.s, actor=c.actor, file_id=c.world.progress_file_id),
+        row(N, N, N, N, Y, N, Y, N, Y)),
 }
 # Functions that take an actor but are not entry points: they run inside a service that has
 # already checked the permission.

@@ -1,0 +1,94 @@
+"""What the 三单一函 ladder supervises (#14), in one shape: an item with an owner unit, the
+deadline it missed and what a notice demands of the unit.
+
+Kinds today: complaint reports and key tasks (重点任务). portal/escalation.py runs the one ladder
+over the items of every kind; a kind only says which of its items are overdue and how it is named.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from portal.models import KeyTask, Report
+from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
+
+REPORT, TASK = "report", "task"
+KINDS = (REPORT, TASK)
+KIND_TEXT = {REPORT: "反映问题", TASK: "重点任务"}
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    id: int
+    unit_id: int
+    due: date | None  # the deadline the unit missed (the SLA or schedule, before any notice)
+    demands: str  # respond, reply (reports); progress, finish (tasks)
+    ref: str  # 受理编号 or 任务编号
+    title: str
+
+
+def report_due(report: Report) -> date | None:
+    """The SLA deadline that applies now: the office's while it waits for triage, then the
+    unit's respond deadline until it responds, then its reply deadline; none once replied."""
+    if report.status in OFFICE_WAITING:
+        return report.office_due
+    if report.status not in WITH_UNIT:
+        return None
+    if report.status == Status.ASSIGNED and report.responded_at is None:
+        return report.respond_due
+    return report.reply_due
+
+
+def report_item(report: Report) -> Item:
+    demands = ("respond" if report.status == Status.ASSIGNED and report.responded_at is None
+               else "reply")
+    return Item(kind=REPORT, id=report.id, unit_id=report.unit_id, due=report_due(report),
+                demands=demands, ref=report.tracking_no, title=report.title)
+
+
+def _task_item(task: KeyTask, unit_id: int, today: date) -> Item:
+    missed = task.next_report_due is not None and task.next_report_due < today
+    return Item(kind=TASK, id=task.id, unit_id=unit_id,
+                due=task.next_report_due if missed else task.due_on,
+                demands="progress" if missed else "finish", ref=task.number, title=task.title)
+
+
+def task_item(session: Session, *, task_id: int | None, unit_id: int | None,
+              today: date) -> Item | None:
+    """An open task as an item of one of its lead units; None when it is done or not found."""
+    from portal.tasks import lead_unit_ids
+
+    task = session.get(KeyTask, task_id) if task_id is not None else None
+    if task is None or task.done_on is not None or unit_id not in lead_unit_ids(session, task.id):
+        return None
+    return _task_item(task, unit_id, today)
+
+
+def overdue(session: Session, *, today: date, kinds: tuple[str, ...] = KINDS) -> list[Item]:
+    """Every item whose deadline (a running notice's included, for reports) passed before
+    today: reports first, by deadline; then tasks, once per lead unit."""
+    from portal.tasks import overdue_tasks
+
+    items: list[Item] = []
+    if REPORT in kinds:
+        reports = session.exec(select(Report).where(col(Report.status).in_(list(WITH_UNIT)),
+                                                    col(Report.current_due) < today)
+                               .order_by(Report.current_due, Report.id)).all()
+        items += [report_item(report) for report in reports]
+    if TASK not in kinds:
+        return items
+    rows = overdue_tasks(session, today=today)
+    tasks = {task.id: task for task in session.exec(
+        select(KeyTask).where(col(KeyTask.id).in_({task_id for task_id, _, _ in rows}))).all()}
+    items += [_task_item(tasks[task_id], unit_id, today) for task_id, unit_id, _ in rows]
+    return items
+
+
+def reason(item: Item, title: str) -> str:
+    """The reason the system writes on a notice it issues."""
+    if item.kind == TASK:
+        missed = "未按时报送进展情况" if item.demands == "progress" else "已超过完成时限"
+        return f"重点任务 {item.ref} {missed}，系统自动发出{title}。"
+    return f"{item.ref} 已超过办理期限，系统自动发出{title}。"
