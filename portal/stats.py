@@ -177,8 +177,9 @@ def _rejected(session: Session, start: date, end: date, key, joins) -> dict:
 
 
 def _notices(session: Session, start: date, end: date, key, joins) -> dict:
-    query = select(key, Notice.kind, func.count()).select_from(Notice).join(
-        Report, col(Report.id) == Notice.report_id)
+    query = select(key, Notice.kind, func.count()).select_from(Notice)
+    if joins:  # grouped by what the report says (its area); a notice names its unit itself
+        query = query.join(Report, col(Report.id) == Notice.report_id)
     for target, on in joins:
         query = query.outerjoin(target, on)
     query = query.where(col(Notice.issued_on) >= start, col(Notice.issued_on) <= end,
