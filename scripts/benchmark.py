@@ -177,7 +177,7 @@ def figures_benchmark(session, office) -> None:  # noqa: ANN001
                   "until": f"{end + timedelta(days=1)} 00:00:00"}
         floor = timed(f"figures floor: hand SQL, {label}", lambda params=params: [
             session.execute(text(sql), params).all()
-            for sql in (FLOOR_SQL, FLOOR_REJECTED_SQL, FLOOR_NOTICES_SQL)])
+            for sql in (FLOOR_SQL, FLOOR_REJECTED_SQL, FLOOR_NOTICES_SQL)], repeat=9)
         calls = {
             "stats.compute (units+total)": lambda s=start, e=end: stats.compute(
                 session, start=s, end=e),
@@ -190,8 +190,8 @@ def figures_benchmark(session, office) -> None:  # noqa: ANN001
         }
         for name, call in calls.items():
             cold = timed(f"figures: {name}, {label}, cold",
-                         lambda call=call: (stats.clear_cache(), call()))
-            timed(f"figures: {name}, {label}, cached", call)
+                         lambda call=call: (stats.clear_cache(), call()), repeat=9)
+            timed(f"figures: {name}, {label}, cached", call, repeat=9)
             if name.startswith("stats.compute"):
                 print(f"{'':<50} cold / floor = {cold / floor:.2f}×")
 
