@@ -1,26 +1,21 @@
 """The public board (亮晒): per-unit figures of seed 002/003 and exposed cases, no personal data."""
 
 import calendar
-import threading
 from datetime import date, datetime
 
 from sqlalchemy import and_, case
 from sqlmodel import Session, col, func, select
 
 from portal import clock
+from portal.cache import VersionedCache
 from portal.cases import exposed_cases
 from portal.duplicates import COUNTED
 from portal.errors import ValidationError
 from portal.models import (
-    AuditChain,
-    Notice,
     Report,
-    ReportEvent,
-    ReportRating,
     SelfcheckCampaign,
     SelfcheckCampaignUnit,
     SelfcheckForm,
-    TypicalCase,
     Unit,
 )
 
@@ -70,30 +65,11 @@ def headline(session: Session, *, year: int) -> dict:
 # --- the public board of a year or a month (#13) -----------------------------------------------
 
 BOARD_RATES = ("closing_rate", "on_time_closing", "satisfaction")
-_CACHE_SIZE = 64
-_cache: dict[tuple[str, int, int | None], tuple[tuple, dict]] = {}
-_cache_lock = threading.Lock()
+_cache = VersionedCache()
 
 
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
-
-
-def _version(session: Session) -> tuple:
-    """What changes with every write the board shows: the audit chain's head (every service
-    write is audited) and the newest event, rating, notice and case — primary-key lookups only,
-    so checking costs next to nothing and the board is never stale after a change, whichever
-    process wrote it."""
-    head = session.exec(select(AuditChain.last_id, AuditChain.count).where(AuditChain.id == 1)
-                        ).first()
-    newest = session.exec(select(
-        select(func.max(ReportEvent.id)).scalar_subquery(),
-        select(func.max(ReportRating.id)).scalar_subquery(),
-        select(func.max(Notice.id)).scalar_subquery(),
-        select(func.max(SelfcheckForm.updated_at)).scalar_subquery(),
-        select(func.max(TypicalCase.id)).scalar_subquery())).one()
-    return (tuple(head) if head else None, tuple(newest))
+    _cache.clear()
 
 
 def _period(year: int, month: int | None) -> tuple[date, date]:
@@ -172,16 +148,6 @@ def period_board(session: Session, *, year: int, month: int | None = None) -> di
     """The public board of a year (or one month of it): per-unit 受理, 办结率, 按时办结率, 满意率
     (num/den), self-checks submitted, the typical-case quota, district totals and the exposed
     cases. No personal data: counts and anonymised summaries only. Cached per period until the
-    next write (see `_version`)."""
-    key = (str(session.get_bind().engine.url), year, month)
-    version = _version(session)
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None and hit[0] == version:
-            return hit[1]
-    result = _compute_board(session, year, month)
-    with _cache_lock:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.clear()
-        _cache[key] = (version, result)
-    return result
+    next write (see `portal.cache.data_version`)."""
+    return _cache.get(session, ("board", year, month),
+                      lambda: _compute_board(session, year, month))

@@ -55,6 +55,19 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """Each test's writes are rolled back, so the next test can reach the very same data version
+    (ids are reused on SQLite) with other data: start every test with empty caches."""
+    from portal import board, stats
+
+    board.clear_cache()
+    stats.clear_cache()
+    yield
+    board.clear_cache()
+    stats.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_settings() -> Iterator[None]:
     get_settings.cache_clear()
     yield

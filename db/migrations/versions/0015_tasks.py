@@ -1,10 +1,8 @@
 """The key-task ledger (重点任务清单, #14): tasks with lead and responsible units, progress reports
 the office accepts or returns, and their evidence files.
 
-Revises 0013: another branch adds 0014; the merge re-points this revision after it.
-
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07
 """
 
@@ -12,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,6 @@
 """One ladder for every supervised item (#14): a notice names its item by kind and id, so a key
 task's 提醒单 … 移交函 live beside the reports' (a report's notice keeps its report_id too).
+The figures' index of the period's notices (0014) takes the kind of item, which they filter on.
 
 Revision ID: 0016
 Revises: 0015
@@ -25,10 +26,16 @@ def upgrade() -> None:
         batch.alter_column("item_id", existing_type=sa.Integer, nullable=False)
         batch.alter_column("report_id", existing_type=sa.Integer, nullable=True)
         batch.create_index("ix_notices_item", ["item_kind", "item_id", "unit_id"])
+    op.drop_index("ix_notices_issued_on", table_name="notices")
+    op.create_index("ix_notices_issued_on", "notices",
+                    ["issued_on", "withdrawn", "item_kind", "unit_id", "kind", "report_id"])
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM notices WHERE item_kind <> 'report'")
+    op.drop_index("ix_notices_issued_on", table_name="notices")
+    op.create_index("ix_notices_issued_on", "notices",
+                    ["issued_on", "withdrawn", "unit_id", "kind", "report_id"])
     with op.batch_alter_table("notices") as batch:
         batch.drop_index("ix_notices_item")
         batch.alter_column("report_id", existing_type=sa.Integer, nullable=False)
