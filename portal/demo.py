@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from portal import audit, clock, escalation, report_flow, reports, workdays
+from portal import audit, clock, escalation, report_flow, reports, supervised, workdays
 from portal.models import Report, ReportEvent, ReportRating, Unit, User
 from portal.report_types import Rating
 from portal.roles import Actor, Role
@@ -113,17 +113,18 @@ def seed_demo_reports(session: Session) -> int:
         if days_ago:
             _move_back(session, filed.report_id, timedelta(days=days_ago))
     session.commit()
-    _run_the_ladder(session, days=30)
+    run_the_ladder(session, days=30, kinds=(supervised.REPORT,))
     return len(DEMO_REPORTS)
 
 
-def _run_the_ladder(session: Session, *, days: int) -> None:
+def run_the_ladder(session: Session, *, days: int,
+                   kinds: tuple[str, ...] = supervised.KINDS) -> None:
     """Run the morning escalation of each working day of the last `days` days, as cron would."""
     today = clock.today()
     for offset in range(days, -1, -1):
         day = today - timedelta(days=offset)
         if workdays.is_working_day(day, session=session):
-            escalation.escalate(session, today=day)
+            escalation.escalate(session, today=day, kinds=kinds)
 
 
 def _walk(session: Session, filed: reports.Filed, steps: list[str], *, supervisor: Actor,

@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from portal import clock, escalation, supervised, tasks, workdays
+from portal import clock, supervised, tasks
+from portal.demo import run_the_ladder
 from portal.demo_history import _clock_at
 from portal.models import KeyTask, Unit
 from portal.roles import Actor
@@ -186,17 +187,8 @@ def seed_demo_tasks(session: Session) -> int:
                 other_parties="、".join(lead_other + support_other),
                 start_on=start, due_on=_month_end(year, month), source=SOURCE))
         _live(session, task, office, _clerk(session, lead_ids[0]), today)
-    _run_the_ladder(session, today=today, days=30)
+    run_the_ladder(session, days=30, kinds=(supervised.TASK,))  # the reports' ran already
     return len(DEMO_TASKS)
-
-
-def _run_the_ladder(session: Session, *, today: date, days: int) -> None:
-    """The morning escalation of the last `days` days for the tasks, as cron would have run it
-    (the reports' ladder ran when they were seeded)."""
-    for offset in range(days, -1, -1):
-        day = today - timedelta(days=offset)
-        if workdays.is_working_day(day, session=session):
-            escalation.escalate(session, today=day, kinds=(supervised.TASK,))
 
 
 def _clerk(session: Session, unit_id: int) -> Actor:
