@@ -13,6 +13,7 @@ from portal import (
     clock,
     demo,
     demo_history,
+    demo_stage,
     demo_tasks,
     demo_triage,
     escalation,
@@ -76,6 +77,7 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         case_count = demo.seed_demo_cases(session)
         entry_count = demo_triage.seed_demo_triage(session)
         task_count = demo_tasks.seed_demo_tasks(session)
+        stage_count = demo_stage.seed_demo_stage(session)
     print("演示账号（仅供演示，切勿用于生产环境）：")
     print(f"{'用户名':<12}{'密码':<22}{'角色':<12}姓名")
     for account, created in results:
@@ -92,6 +94,8 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         print(f"已载入 {entry_count} 条知识库条目、1 件疑似重复的反映问题和 12345 工单列对应关系。")
     if task_count:
         print(f"已载入 {task_count} 项重点任务及其进展报送记录。")
+    if stage_count:
+        print(f"已载入 {stage_count} 项报送事项及各单位报送情况。")
     return 0
 
 

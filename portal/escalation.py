@@ -1,5 +1,6 @@
 """The escalation ladder (三单一函, seed 003): 提醒单 -> 催办单 -> 督办单 -> 移交函, one code path
-for every supervised item (portal/supervised.py: complaint reports and key tasks).
+for every supervised item (portal/supervised.py: complaint reports, key tasks and stage
+reports).
 
 A notice gives the unit a new deadline (working days from the `sla_windows` rows) but never
 shortens a running window: the current deadline is the later of the two. A notice is
@@ -7,7 +8,8 @@ discharged by the action it demands (the response, or the reply); a later overdu
 starts again at the reminder. A missed one leads to the next rung. The 移交函 hands the
 matter to the discipline office and ends the ladder. Overdue days count working days.
 
-A ladder runs per item and owner unit: a task with two lead units gives each its own notices.
+A ladder runs per item and owner unit: a task with two lead units gives each its own notices;
+a stage report's item is the addressed unit's own row, so each unit has its own ladder.
 """
 
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from portal import audit, clock, numbering, supervised, text_rules, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
-from portal.models import KeyTask, Notice, Report, Unit
+from portal.models import KeyTask, Notice, Report, StageReport, StageRequest, Unit
 from portal.notifications import hooks
 from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
 from portal.roles import Actor, Role
@@ -78,9 +80,10 @@ def _last(session: Session, item_id: int, kind: str = supervised.REPORT,
                         .order_by(col(Notice.id).desc())).first()
 
 
-DISCHARGED = frozenset({"respond", "reply", "return_approved", "progress", "finish"})
+DISCHARGED = frozenset({"respond", "reply", "return_approved", "progress", "finish", "submit"})
 # what an action discharges: None for any demand
-DISCHARGES = {"respond": {"respond"}, "progress": {"progress"}, "reply": None, "finish": None}
+DISCHARGES = {"respond": {"respond"}, "progress": {"progress"}, "reply": None, "finish": None,
+              "submit": None}
 
 
 def next_rung(session: Session, report_id: int, kind: str = supervised.REPORT,
@@ -250,9 +253,11 @@ def _reason(reason: str) -> str:
 
 
 def issue_by_hand(session: Session, *, actor: Actor, reason: str, report_id: int | None = None,
-                  task_id: int | None = None, unit_id: int | None = None) -> Notice:
+                  task_id: int | None = None, unit_id: int | None = None,
+                  stage_report_id: int | None = None) -> Notice:
     """A supervisor issues the next rung now, with a reason; a pending notice counts as missed.
-    For a report, its unit; for a task, the lead unit `unit_id`."""
+    For a report, its unit; for a task, the lead unit `unit_id`; for a stage report, the
+    addressed unit of that row (while it owes the report)."""
     if not actor.has(Role.SUPERVISOR):
         raise PermissionDenied()
     reason = _reason(reason)
@@ -264,6 +269,10 @@ def issue_by_hand(session: Session, *, actor: Actor, reason: str, report_id: int
         if report.status not in WITH_UNIT or report.unit_id is None:
             raise ValidationError("error.notice_not_with_unit")
         item = supervised.report_item(report)
+    elif stage_report_id is not None:
+        item = supervised.stage_item(session, stage_report_id=stage_report_id)
+        if item is None:
+            raise ValidationError("error.notice_stage_not_open")
     else:
         item = supervised.task_item(session, task_id=task_id, unit_id=unit_id,
                                     today=clock.today())
@@ -305,27 +314,32 @@ def withdraw(session: Session, *, actor: Actor, notice_id: int, reason: str) -> 
 
 def _rows(session: Session, query) -> list[dict]:  # noqa: ANN001
     """Notices as dicts; `tracking_no` and `report_title` name the item (a task's number and
-    title for a task), `item_kind` says which kind it is."""
+    title for a task, the request's for a stage report), `item_kind` says which kind it is."""
     rows = session.exec(query).all()
     return [{"id": n.id, "kind": n.kind, "title": TITLE[n.kind], "number": n.number,
              "report_id": n.report_id, "item_kind": n.item_kind, "item_id": n.item_id,
              "item_kind_text": supervised.KIND_TEXT[n.item_kind],
-             "tracking_no": number or task_number, "report_title": title or task_title,
+             "tracking_no": number or task_number or stage_number,
+             "report_title": title or task_title or stage_title,
              "unit": unit, "unit_id": n.unit_id, "issued_on": n.issued_on, "reason": n.reason,
              "overdue_days": n.overdue_days,
              "overdue_calendar_days": n.overdue_calendar_days, "deadline": n.deadline,
              "demands": n.demands, "settled_by": n.settled_by,
              "deadline_estimated": n.deadline_estimated, "complied": n.complied,
              "withdrawn": n.withdrawn, "withdrawn_reason": n.withdrawn_reason}
-            for n, number, title, task_number, task_title, unit in rows]
+            for n, number, title, task_number, task_title, stage_number, stage_title, unit
+            in rows]
 
 
 def _select():  # noqa: ANN202
     return (select(Notice, Report.tracking_no, Report.title, KeyTask.number, KeyTask.title,
-                   Unit.name)
+                   StageRequest.number, StageRequest.title, Unit.name)
             .outerjoin(Report, col(Report.id) == Notice.report_id)
             .outerjoin(KeyTask, and_(Notice.item_kind == supervised.TASK,
                                      col(KeyTask.id) == Notice.item_id))
+            .outerjoin(StageReport, and_(Notice.item_kind == supervised.STAGE,
+                                         col(StageReport.id) == Notice.item_id))
+            .outerjoin(StageRequest, col(StageRequest.id) == StageReport.request_id)
             .join(Unit, col(Unit.id) == Notice.unit_id))
 
 
@@ -367,6 +381,39 @@ def task_next_rungs(session: Session, *, actor: Actor, task_id: int) -> list[dic
     rungs = [{"unit_id": unit_id, "unit": names.get(unit_id, ""),
               "kind": next_rung(session, task_id, supervised.TASK, unit_id)}
              for unit_id in leads]
+    return [rung for rung in rungs if rung["kind"]]
+
+
+def notices_for_stage(session: Session, *, actor: Actor, request_id: int) -> list[dict]:
+    """A stage report request's notices: all for the office, a unit's own for an addressed
+    unit."""
+    from portal import stage_reports
+
+    stage_reports.get_request(session, actor=actor, request_id=request_id)  # refuses others
+    query = _select().where(Notice.item_kind == supervised.STAGE,
+                            StageReport.request_id == request_id)
+    if not actor.has(*stage_reports.OFFICE):
+        query = query.where(Notice.unit_id == actor.unit_id)
+    return _rows(session, query.order_by(Notice.id))
+
+
+def stage_next_rungs(session: Session, *, actor: Actor, request_id: int) -> list[dict]:
+    """For the office's 发出 form: each addressed unit that still owes the report, with its
+    stage-report row and the rung it would get."""
+    from portal import stage_reports
+
+    if not actor.has(Role.SUPERVISOR):
+        raise PermissionDenied()
+    if session.get(StageRequest, request_id) is None:
+        raise NotFound()
+    owing = session.exec(select(StageReport.id, StageReport.unit_id, Unit.name)
+                         .join(Unit, col(Unit.id) == StageReport.unit_id)
+                         .where(StageReport.request_id == request_id,
+                                col(StageReport.status).in_(stage_reports.OPEN))
+                         .order_by(Unit.sort_order, Unit.id)).all()
+    rungs = [{"stage_report_id": row_id, "unit_id": unit_id, "unit": name,
+              "kind": next_rung(session, row_id, supervised.STAGE, unit_id)}
+             for row_id, unit_id, name in owing]
     return [rung for rung in rungs if rung["kind"]]
 
 

@@ -611,6 +611,70 @@ class TaskProgressFile(SQLModel, table=True):
     uploaded_at: NaiveDatetime = Field(default_factory=now)
 
 
+class StageRequest(SQLModel, table=True):
+    """A 报送事项 (#14): the office asks some or all units for a report by a date."""
+
+    __tablename__ = "stage_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=30, unique=True)  # 报送〔2026〕3号
+    title: str = Field(max_length=100)
+    content: str = ""
+    due_on: date = Field(index=True)
+    all_units: bool = False  # addressed to every active unit when it was created
+    created_at: NaiveDatetime = Field(default_factory=now)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class StageRequestFile(SQLModel, table=True):
+    """A file the office attaches to a request (a template, the notice)."""
+
+    __tablename__ = "stage_request_files"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="stage_requests.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=40)
+    size: int
+    data: bytes
+    uploaded_at: NaiveDatetime = Field(default_factory=now)
+
+
+class StageReport(SQLModel, table=True):
+    """One addressed unit of a request and its submission; the office accepts it or returns it
+    with a reason (then it is due again by `due_on`). Each row is its own item on the ladder."""
+
+    __tablename__ = "stage_reports"
+    __table_args__ = (UniqueConstraint("request_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="stage_requests.id", index=True)
+    unit_id: int = Field(foreign_key="units.id", index=True)
+    due_on: date = Field(index=True)  # the request's, or the new one after a return
+    status: str = Field(default="pending", max_length=16, index=True)
+    content: str = ""
+    submitted_at: NaiveDatetime | None = None
+    submitted_by_id: int | None = Field(default=None, foreign_key="users.id")
+    late: bool = False
+    reviewed_at: NaiveDatetime | None = None
+    reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    review_note: str = ""
+
+
+class StageReportFile(SQLModel, table=True):
+    """A file of a unit's submission (checked like report attachments)."""
+
+    __tablename__ = "stage_report_files"
+
+    id: int | None = Field(default=None, primary_key=True)
+    stage_report_id: int = Field(foreign_key="stage_reports.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=40)
+    size: int
+    data: bytes
+    uploaded_at: NaiveDatetime = Field(default_factory=now)
+
+
 @event.listens_for(Notice, "before_insert")
 def _report_notice_names_its_item(_mapper, _connection, notice: Notice) -> None:  # noqa: ANN001
     if notice.item_id is None and notice.item_kind == "report":

@@ -1,7 +1,8 @@
 """What the 三单一函 ladder supervises (#14), in one shape: an item with an owner unit, the
 deadline it missed and what a notice demands of the unit.
 
-Kinds today: complaint reports and key tasks (重点任务). portal/escalation.py runs the one ladder
+Kinds today: complaint reports, key tasks (重点任务) and stage reports (报送事项, one item per
+addressed unit). portal/escalation.py runs the one ladder
 over the items of every kind; a kind only says which of its items are overdue and how it is named.
 """
 
@@ -10,12 +11,12 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from portal.models import KeyTask, Report
+from portal.models import KeyTask, Report, StageReport, StageRequest
 from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
 
-REPORT, TASK = "report", "task"
-KINDS = (REPORT, TASK)
-KIND_TEXT = {REPORT: "反映问题", TASK: "重点任务"}
+REPORT, TASK, STAGE = "report", "task", "stage_report"
+KINDS = (REPORT, TASK, STAGE)
+KIND_TEXT = {REPORT: "反映问题", TASK: "重点任务", STAGE: "报送事项"}
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Item:
     id: int
     unit_id: int
     due: date | None  # the deadline the unit missed (the SLA or schedule, before any notice)
-    demands: str  # respond, reply (reports); progress, finish (tasks)
+    demands: str  # respond, reply (reports); progress, finish (tasks); submit (stage reports)
     ref: str  # 受理编号 or 任务编号
     title: str
 
@@ -66,9 +67,26 @@ def task_item(session: Session, *, task_id: int | None, unit_id: int | None,
     return _task_item(task, unit_id, today)
 
 
+def _stage_item(row: StageReport, request: StageRequest) -> Item:
+    return Item(kind=STAGE, id=row.id, unit_id=row.unit_id, due=row.due_on, demands="submit",
+                ref=request.number, title=request.title)
+
+
+def stage_item(session: Session, *, stage_report_id: int | None) -> Item | None:
+    """An addressed unit that still owes its stage report, as an item; None once submitted."""
+    from portal.stage_reports import OPEN
+
+    row = session.get(StageReport, stage_report_id) if stage_report_id is not None else None
+    if row is None or row.status not in OPEN:
+        return None
+    return _stage_item(row, session.get(StageRequest, row.request_id))
+
+
 def overdue(session: Session, *, today: date, kinds: tuple[str, ...] = KINDS) -> list[Item]:
     """Every item whose deadline (a running notice's included, for reports) passed before
-    today: reports first, by deadline; then tasks, once per lead unit."""
+    today: reports first, by deadline; then tasks, once per lead unit; then stage reports,
+    once per addressed unit that has not submitted (or was returned)."""
+    from portal.stage_reports import overdue_rows
     from portal.tasks import overdue_tasks
 
     items: list[Item] = []
@@ -77,17 +95,22 @@ def overdue(session: Session, *, today: date, kinds: tuple[str, ...] = KINDS) ->
                                                     col(Report.current_due) < today)
                                .order_by(Report.current_due, Report.id)).all()
         items += [report_item(report) for report in reports]
-    if TASK not in kinds:
-        return items
-    rows = overdue_tasks(session, today=today)
-    tasks = {task.id: task for task in session.exec(
-        select(KeyTask).where(col(KeyTask.id).in_({task_id for task_id, _, _ in rows}))).all()}
-    items += [_task_item(tasks[task_id], unit_id, today) for task_id, unit_id, _ in rows]
+    if TASK in kinds:
+        rows = overdue_tasks(session, today=today)
+        tasks = {task.id: task for task in session.exec(
+            select(KeyTask).where(col(KeyTask.id).in_({task_id for task_id, _, _ in rows}))
+        ).all()}
+        items += [_task_item(tasks[task_id], unit_id, today) for task_id, unit_id, _ in rows]
+    if STAGE in kinds:
+        items += [_stage_item(row, request)
+                  for row, request in overdue_rows(session, today=today)]
     return items
 
 
 def reason(item: Item, title: str) -> str:
     """The reason the system writes on a notice it issues."""
+    if item.kind == STAGE:
+        return f"报送事项 {item.ref}“{item.title}”未按时报送，系统自动发出{title}。"
     if item.kind == TASK:
         missed = "未按时报送进展情况" if item.demands == "progress" else "已超过完成时限"
         return f"重点任务 {item.ref} {missed}，系统自动发出{title}。"

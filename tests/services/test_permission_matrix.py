@@ -46,6 +46,7 @@ from portal import (
     return_requests,
     scoring,
     selfcheck,
+    stage_reports,
     stats,
     suggest,
     tasks,
@@ -287,7 +288,27 @@ class World:
         return buffer.getvalue()
 
 
+    @cached_property
+    def stage_request_id(self) -> int:
+        """A request to 区发改局 (the own unit), with a file."""
+        return stage_reports.create_request(self.s, actor=self.p["supervisor"], data=STAGE(
+            self.s, uploads=[Upload("模板.png", PNG)])).id
+
+    @cached_property
+    def stage_report_id(self) -> int:
+        """The own unit's submission, with a file."""
+        return stage_reports.submit(self.s, actor=self.p["own_unit"],
+                                    request_id=self.stage_request_id,
+                                    data=stage_reports.SubmissionInput(
+                                        "已报送", [Upload("材料.png", PNG)])).id
+
 _tasks = itertools.count(1)
+
+
+def STAGE(session, **changes) -> stage_reports.RequestInput:  # noqa: N802
+    return stage_reports.RequestInput(title="第一阶段工作开展情况及典型案例",
+                                      due_on=date(2026, 12, 31), unit_ids=[unit_id(session)],
+                                      **changes)
 
 
 def TASK(session) -> tasks.TaskInput:  # noqa: N802
@@ -389,6 +410,12 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
         c.world.s, actor=c.actor, task_id=c.world.task_id), row(N, N, N, N, Y, N, Y, N, Y)),
     "escalation.task_next_rungs": (lambda c: escalation.task_next_rungs(
         c.world.s, actor=c.actor, task_id=c.world.task_id), row(N, N, N, N, N, N, Y, N, N)),
+    "escalation.notices_for_stage": (lambda c: escalation.notices_for_stage(
+        c.world.s, actor=c.actor, request_id=c.world.stage_request_id),
+        row(N, N, N, N, Y, N, Y, N, Y)),
+    "escalation.stage_next_rungs": (lambda c: escalation.stage_next_rungs(
+        c.world.s, actor=c.actor, request_id=c.world.stage_request_id),
+        row(N, N, N, N, N, N, Y, N, N)),
     "escalation.unit_notices": (lambda c: escalation.unit_notices(c.world.s, actor=c.actor),
                                 row(N, N, N, N, Y, Y, N, N, N)),
     "escalation.transfer_inbox": (lambda c: escalation.transfer_inbox(c.world.s,
@@ -741,6 +768,46 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
         c.world.s, actor=c.actor, task_id=c.world.task_id), row(N, N, N, N, Y, N, Y, N, Y)),
     "tasks.progress_file": (lambda c: tasks.progress_file(
         c.world.s, actor=c.actor, file_id=c.world.progress_file_id),
+        row(N, N, N, N, Y, N, Y, N, Y)),
+    # ---- #14 报送事项: the office asks, an addressed unit submits its own report
+    "stage_reports.create_request": (lambda c: stage_reports.create_request(
+        c.world.s, actor=c.actor, data=STAGE(c.world.s)), row(N, N, N, N, N, N, Y, N, Y)),
+    "stage_reports.list_requests": (lambda c: c.world.stage_request_id and
+                                    stage_reports.list_requests(c.world.s, actor=c.actor)[0],
+                                    row(N, N, N, N, N, N, Y, N, Y)),
+    "stage_reports.get_request": (lambda c: stage_reports.get_request(
+        c.world.s, actor=c.actor, request_id=c.world.stage_request_id),
+        row(N, N, N, N, Y, N, Y, N, Y)),
+    "stage_reports.request_status": (lambda c: stage_reports.request_status(
+        c.world.s, actor=c.actor, request_id=c.world.stage_request_id)[0],
+        row(N, N, N, N, N, N, Y, N, Y)),
+    "stage_reports.state_counts": (lambda c: stage_reports.state_counts(
+        c.world.s, actor=c.actor, request_id=c.world.stage_request_id),
+        row(N, N, N, N, N, N, Y, N, Y)),
+    "stage_reports.my_requests": (lambda c: c.world.stage_request_id and
+                                  stage_reports.my_requests(c.world.s, actor=c.actor),
+                                  row(N, N, N, N, Y, E, N, N, N)),
+    "stage_reports.submit": (lambda c: stage_reports.submit(
+        c.world.s, actor=c.actor, request_id=c.world.stage_request_id,
+        data=stage_reports.SubmissionInput("第一阶段工作已完成")), row(N, N, N, N, Y, N, N, N, N)),
+    "stage_reports.accept": (lambda c: stage_reports.accept(
+        c.world.s, actor=c.actor, report_id=c.world.stage_report_id),
+        row(N, N, N, N, N, N, Y, N, Y)),
+    "stage_reports.return_report": (lambda c: stage_reports.return_report(
+        c.world.s, actor=c.actor, report_id=c.world.stage_report_id, reason="请补充典型案例"),
+        row(N, N, N, N, N, N, Y, N, Y)),
+    "stage_reports.submission": (lambda c: stage_reports.submission(
+        c.world.s, actor=c.actor, report_id=c.world.stage_report_id),
+        row(N, N, N, N, Y, N, Y, N, Y)),
+    "stage_reports.submission_file": (lambda c: stage_reports.submission_file(
+        c.world.s, actor=c.actor, file_id=stage_reports.submission(
+            c.world.s, actor=c.world.p["supervisor"],
+            report_id=c.world.stage_report_id)["files"][0]["id"]),
+        row(N, N, N, N, Y, N, Y, N, Y)),
+    "stage_reports.request_file": (lambda c: stage_reports.request_file(
+        c.world.s, actor=c.actor, file_id=stage_reports.get_request(
+            c.world.s, actor=c.world.p["supervisor"],
+            request_id=c.world.stage_request_id)["files"][0]["id"]),
         row(N, N, N, N, Y, N, Y, N, Y)),
 }
 # Functions that take an actor but are not entry points: they run inside a service that has
