@@ -36,6 +36,9 @@ def _paragraph(document, text: str, size: int = 14, *, bold: bool = False,  # no
 
 def _subject(notice: dict) -> str:
     """What is late: a report's handling, or a key task's progress report or deadline."""
+    if notice.get("item_kind") == "problem":
+        return (f"你单位自查发现的问题“{notice['report_title']}”已超过整改时限"
+                f"（{notice['tracking_no']}），已逾期 {notice['overdue_days']} 个工作日。")
     if notice.get("item_kind") == "task":
         missed = ("未按时报送进展情况" if notice["demands"] == "progress"
                   else "已超过完成时限")

@@ -1,7 +1,8 @@
 """What the 三单一函 ladder supervises (#14), in one shape: an item with an owner unit, the
 deadline it missed and what a notice demands of the unit.
 
-Kinds today: complaint reports and key tasks (重点任务). portal/escalation.py runs the one ladder
+Kinds today: complaint reports, key tasks (重点任务) and self-check problems (自查问题整改, the
+整改台账 of portal/rectification.py). portal/escalation.py runs the one ladder
 over the items of every kind; a kind only says which of its items are overdue and how it is named.
 """
 
@@ -13,9 +14,10 @@ from sqlmodel import Session, col, select
 from portal.models import KeyTask, Report
 from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
 
-REPORT, TASK = "report", "task"
-KINDS = (REPORT, TASK)
-KIND_TEXT = {REPORT: "反映问题", TASK: "重点任务"}
+REPORT, TASK, PROBLEM = "report", "task", "problem"
+KINDS = (REPORT, TASK, PROBLEM)
+KIND_TEXT = {REPORT: "反映问题", TASK: "重点任务", PROBLEM: "自查问题整改"}
+TITLE_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Item:
     id: int
     unit_id: int
     due: date | None  # the deadline the unit missed (the SLA or schedule, before any notice)
-    demands: str  # respond, reply (reports); progress, finish (tasks)
+    demands: str  # respond, reply (reports); progress, finish (tasks); rectify (problems)
     ref: str  # 受理编号 or 任务编号
     title: str
 
@@ -66,28 +68,75 @@ def task_item(session: Session, *, task_id: int | None, unit_id: int | None,
     return _task_item(task, unit_id, today)
 
 
+def short(text: str, limit: int = TITLE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def problem_ref(year: int, quarter: int, category_number: int) -> str:
+    return f"{year}年第{quarter}季度-第{category_number}类"
+
+
+def _problem_items(session: Session, *, today: date | None, row_id: int | None = None
+                   ) -> list[Item]:
+    """Open self-check problems of the ledger (each once, as its latest submitted row): past
+    their deadline before `today`, or the one row `row_id` when it is open."""
+    from portal import rectification as rect
+    from portal.models import SelfcheckCampaign, SelfcheckForm, SelfcheckRow
+
+    query = (select(SelfcheckRow, SelfcheckForm.unit_id, SelfcheckCampaign.year,
+                    SelfcheckCampaign.quarter)
+             .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
+             .join(SelfcheckCampaign, col(SelfcheckCampaign.id) == SelfcheckForm.campaign_id)
+             .where(col(SelfcheckRow.has_problem).is_(True),
+                    col(SelfcheckForm.status).in_(rect._SHOWN), rect._latest(),
+                    SelfcheckRow.rectify_status == rect.OPEN))
+    if row_id is not None:
+        query = query.where(SelfcheckRow.id == row_id)
+    if today is not None:
+        query = query.where(col(SelfcheckRow.deadline) < today)
+    rows = session.exec(query.order_by(SelfcheckRow.deadline, SelfcheckRow.id)).all()
+    return [Item(kind=PROBLEM, id=row.id, unit_id=unit_id, due=row.deadline, demands="rectify",
+                 ref=problem_ref(year, quarter, row.category_number),
+                 title=short(row.description)) for row, unit_id, year, quarter in rows]
+
+
+def problem_item(session: Session, *, row_id: int | None) -> Item | None:
+    """An open problem of the ledger as an item; None when it is 待销号, 已销号 or not found."""
+    if row_id is None:
+        return None
+    found = _problem_items(session, today=None, row_id=row_id)
+    return found[0] if found else None
+
+
 def overdue(session: Session, *, today: date, kinds: tuple[str, ...] = KINDS) -> list[Item]:
     """Every item whose deadline (a running notice's included, for reports) passed before
-    today: reports first, by deadline; then tasks, once per lead unit."""
+    today: reports first, by deadline; then tasks, once per lead unit; then open self-check
+    problems (not 待销号 or 已销号) past their 整改时限."""
     from portal.tasks import overdue_tasks
 
     items: list[Item] = []
+    if PROBLEM in kinds:
+        problems = _problem_items(session, today=today)
+    else:
+        problems = []
     if REPORT in kinds:
         reports = session.exec(select(Report).where(col(Report.status).in_(list(WITH_UNIT)),
                                                     col(Report.current_due) < today)
                                .order_by(Report.current_due, Report.id)).all()
         items += [report_item(report) for report in reports]
-    if TASK not in kinds:
-        return items
-    rows = overdue_tasks(session, today=today)
-    tasks = {task.id: task for task in session.exec(
-        select(KeyTask).where(col(KeyTask.id).in_({task_id for task_id, _, _ in rows}))).all()}
-    items += [_task_item(tasks[task_id], unit_id, today) for task_id, unit_id, _ in rows]
-    return items
+    if TASK in kinds:
+        rows = overdue_tasks(session, today=today)
+        tasks = {task.id: task for task in session.exec(select(KeyTask).where(
+            col(KeyTask.id).in_({task_id for task_id, _, _ in rows}))).all()}
+        items += [_task_item(tasks[task_id], unit_id, today) for task_id, unit_id, _ in rows]
+    return items + problems
 
 
 def reason(item: Item, title: str) -> str:
     """The reason the system writes on a notice it issues."""
+    if item.kind == PROBLEM:
+        return f"自查发现的问题（{item.ref}）已超过整改时限，系统自动发出{title}。"
     if item.kind == TASK:
         missed = "未按时报送进展情况" if item.demands == "progress" else "已超过完成时限"
         return f"重点任务 {item.ref} {missed}，系统自动发出{title}。"

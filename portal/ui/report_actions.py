@@ -148,7 +148,7 @@ def notice_records(rows: list[dict]) -> list[dict]:
         if n.get("settled_by") == "return_approved":
             return tr("notice.state.return_approved")
         if n["complied"] is False and n.get("settled_by") in ("respond", "reply", "progress",
-                                                              "finish"):
+                                                              "finish", "rectify"):
             return tr("notice.state.late")
         return tr({None: "notice.state.pending", True: "notice.state.complied",
                    False: "notice.state.missed"}[n["complied"]])
@@ -157,7 +157,7 @@ def notice_records(rows: list[dict]) -> list[dict]:
             tr("notice.col.kind"): tr(f"notice.kind.{n['kind']}"),
             tr("notice.col.report"): (f"{n['tracking_no']} {n['report_title']}"
                                       if n.get("item_kind", "report") == "report" else
-                                      f"{tr('notice.item.task')} {n['tracking_no']} {n['report_title']}"),
+                                      f"{tr('notice.item.' + n['item_kind'])} {n['tracking_no']} {n['report_title']}"),
             tr("notice.col.unit"): n["unit"],
             tr("notice.col.issued"): format_date(n["issued_on"], lang()),
             tr("notice.col.overdue"): n["overdue_days"],
