@@ -47,7 +47,7 @@ HEADERS = ("序号", "单位", "自查季度", "问题类别", "问题描述", "
 Origin = aliased(SelfcheckRow)
 OriginForm = aliased(SelfcheckForm)
 OriginCampaign = aliased(SelfcheckCampaign)
-_SHOWN = (SUBMITTED, ACCEPTED)
+SHOWN = (SUBMITTED, ACCEPTED)
 
 
 @dataclass
@@ -90,13 +90,13 @@ def _require_unit(actor: Actor | None) -> Actor:
 
 # ---- the ledger in SQL ----------------------------------------------------------------------
 
-def _latest() -> ColumnElement:
+def latest_row() -> ColumnElement:
     """The row is its problem's row in the unit's latest submitted form."""
     later, later_form, later_campaign = (aliased(SelfcheckRow), aliased(SelfcheckForm),
                                          aliased(SelfcheckCampaign))
     return ~exists().where(
         _problem_col(later) == _problem_col(SelfcheckRow), later.id != SelfcheckRow.id,
-        later_form.id == later.form_id, col(later_form.status).in_(_SHOWN),
+        later_form.id == later.form_id, col(later_form.status).in_(SHOWN),
         later_campaign.id == later_form.campaign_id,
         later_campaign.year * 10 + later_campaign.quarter
         > SelfcheckCampaign.year * 10 + SelfcheckCampaign.quarter)
@@ -118,8 +118,8 @@ def _base(today: date):  # noqa: ANN202
             .join(Origin, Origin.id == _problem_col(SelfcheckRow))
             .join(OriginForm, OriginForm.id == Origin.form_id)
             .join(OriginCampaign, OriginCampaign.id == OriginForm.campaign_id)
-            .where(col(SelfcheckRow.has_problem).is_(True), col(SelfcheckForm.status).in_(_SHOWN),
-                   _latest()))
+            .where(col(SelfcheckRow.has_problem).is_(True), col(SelfcheckForm.status).in_(SHOWN),
+                   latest_row()))
 
 
 def _filtered(query, *, today: date, unit_id: int | None, status: str | None,  # noqa: ANN001, ANN202
@@ -242,7 +242,7 @@ def _visible_row(session: Session, actor: Actor, row_id: int) -> tuple[Selfcheck
     found = session.exec(select(SelfcheckRow, SelfcheckForm.unit_id, SelfcheckForm.status)
                          .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
                          .where(SelfcheckRow.id == row_id)).first()
-    if found is None or not found[0].has_problem or found[2] not in _SHOWN:
+    if found is None or not found[0].has_problem or found[2] not in SHOWN:
         raise NotFound()
     row, unit_id, _status = found
     if not _is_office(actor) and unit_id != actor.unit_id:

@@ -89,7 +89,7 @@ def _problem_items(session: Session, *, today: date | None, row_id: int | None =
              .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
              .join(SelfcheckCampaign, col(SelfcheckCampaign.id) == SelfcheckForm.campaign_id)
              .where(col(SelfcheckRow.has_problem).is_(True),
-                    col(SelfcheckForm.status).in_(rect._SHOWN), rect._latest(),
+                    col(SelfcheckForm.status).in_(rect.SHOWN), rect.latest_row(),
                     SelfcheckRow.rectify_status == rect.OPEN))
     if row_id is not None:
         query = query.where(SelfcheckRow.id == row_id)
