@@ -191,10 +191,20 @@ def _move_back(session: Session, report_id: int, shift: timedelta) -> None:
 
 SELFCHECK_PROBLEMS = {  # unit -> {category: (description, measure, progress)}
     "区发改局": {16: ("企业投资项目备案咨询电话无人接听，诉求答复超时", "设立专人值守热线，48 小时内回复",
-                    "in_progress")},
-    "区住建局": {14: ("施工许可审批环节多次要求补件", "推行一次性告知清单", "done")},
+                    "in_progress"),
+                 15: ("政务服务窗口一次性告知清单未及时更新", "每月核对更新告知清单并公示", "in_progress")},
+    "区住建局": {14: ("施工许可审批环节多次要求补件", "推行一次性告知清单", "in_progress")},
     "区市场监管局": {21: ("个别执法人员以罚代管", "开展执法规范化培训", "in_progress")},
     "区财政局": {29: ("项目补贴资金拨付流程过长", "压缩审批环节至 3 个", "open")},
+}
+# the 整改台账 of the demo: unit -> {category: (风险等级, 责任科室, 整改时限 from today, story)}
+# story: overdue (with notices from the ladder), soon (yellow card), open, pending (待销号),
+# closed (已销号)
+RECTIFY_STORIES = {
+    "区发改局": {16: ("high", "投资科", -7, "overdue"), 15: ("low", "政务服务科", 40, "open")},
+    "区住建局": {14: ("medium", "建筑管理科", 20, "closed")},
+    "区市场监管局": {21: ("high", "执法稽查科", 10, "pending")},
+    "区财政局": {29: ("medium", "预算科", 2, "soon")},
 }
 
 
@@ -224,15 +234,18 @@ def seed_demo_selfchecks(session: Session) -> int:
             form.submitted_at = datetime.combine(q3.due_date + timedelta(days=2), time(9, 0))
         session.add(form)
         session.flush()
+        stories = RECTIFY_STORIES.get(unit.name, {})
         for number in range(1, 33):
             found = problems.get(number)
+            level, department, days, _story = stories.get(number, ("", "", 0, ""))
             session.add(SelfcheckRow(
                 form_id=form.id, category_number=number, has_problem=found is not None,
                 description=found[0] if found else "", measure=found[1] if found else "",
                 risk="影响企业办事体验，存在被投诉风险" if found else "",
                 person="分管副局长" if found else "",
-                deadline=date(2026, 12, 31) if found else None,
-                progress=found[2] if found else "open"))
+                deadline=_rectify_deadline(session, days) if found else None,
+                progress=found[2] if found else "open", risk_level=level,
+                department=department))
     session.commit()
     for unit in quota_units[2:7]:  # a few units (not the demo logins) have submitted already
         worker = _unit_clerk(session, unit)
@@ -244,9 +257,60 @@ def seed_demo_selfchecks(session: Session) -> int:
             rows[row.category_number - 1] = selfcheck.RowInput(
                 category_number=row.category_number, has_problem=True,
                 description=row.description, risk=row.risk, measure=row.measure,
-                person=row.person, deadline=row.deadline, progress="in_progress")
+                person=row.person, deadline=row.deadline, progress="in_progress",
+                risk_level=row.risk_level or "medium", department=row.department)
         selfcheck.submit(session, actor=worker, form_id=form.id, version=form.version, rows=rows)
+    _seed_rectification(session, supervisor)
     return 2
+
+
+def _rectify_deadline(session: Session, days: int) -> date:
+    """整改时限 relative to today: `days` calendar days, or 2 working days for the yellow card."""
+
+
+    today = clock.today()
+    if days == 2:
+        return workdays.add_working_days(today, 2, session=session)
+    return today + timedelta(days=days)
+
+
+def _seed_rectification(session: Session, office: Actor) -> None:
+    """The ledger's stories: evidence submitted (待销号), accepted (已销号), refused once, and the
+    morning ladder of the last days for the overdue problem (a 提醒单 and more)."""
+    from portal import demo_tasks, rectification, supervised
+
+    clerks = {}
+    for unit_name in RECTIFY_STORIES:
+        unit = session.exec(select(Unit).where(Unit.name == unit_name)).first()
+        if unit is None:
+            continue
+        clerks[unit_name] = demo_tasks._clerk(session, unit.id)
+    for unit_name, stories in RECTIFY_STORIES.items():
+        clerk = clerks.get(unit_name)
+        if clerk is None:
+            continue
+        rows, _total = rectification.unit_ledger(session, actor=clerk, page_size=100)
+        by_number = {r["category_number"]: r for r in rows}
+        for number, (_level, _dept, _days, story) in stories.items():
+            row = by_number.get(number)
+            if row is None or story not in ("pending", "closed"):
+                continue
+            if story == "closed":
+                first = rectification.submit_evidence(
+                    session, actor=clerk, row_id=row["id"],
+                    data=rectification.EvidenceInput("已推行一次性告知清单。"))
+                rectification.refuse(session, actor=office, evidence_id=first.id,
+                                     reason="请补充告知清单公示照片和近一个月补件情况统计。")
+            evidence = rectification.submit_evidence(
+                session, actor=clerk, row_id=row["id"], data=rectification.EvidenceInput(
+                    "已完成整改：制定并公示一次性告知清单，近一个月补件率下降至 5% 以下。"))
+            if story == "closed":
+                rectification.accept(session, actor=office, evidence_id=evidence.id)
+    today = clock.today()
+    for offset in range(10, -1, -1):
+        day = today - timedelta(days=offset)
+        if workdays.is_working_day(day, session=session):
+            escalation.escalate(session, today=day, kinds=(supervised.PROBLEM,))
 
 
 def _unit_clerk(session: Session, unit: Unit) -> Actor:

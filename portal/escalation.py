@@ -1,6 +1,6 @@
 """The escalation ladder (三单一函, seed 003): 提醒单 -> 催办单 -> 督办单 -> 移交函, one code path
-for every supervised item (portal/supervised.py: complaint reports, key tasks and stage
-reports).
+for every supervised item (portal/supervised.py: complaint reports, key tasks, stage reports and
+self-check problems of the 整改台账).
 
 A notice gives the unit a new deadline (working days from the `sla_windows` rows) but never
 shortens a running window: the current deadline is the later of the two. A notice is
@@ -20,7 +20,17 @@ from sqlmodel import Session, col, select
 
 from portal import audit, clock, numbering, supervised, text_rules, workdays
 from portal.errors import NotFound, PermissionDenied, ValidationError
-from portal.models import KeyTask, Notice, Report, StageReport, StageRequest, Unit
+from portal.models import (
+    KeyTask,
+    Notice,
+    Report,
+    SelfcheckCampaign,
+    SelfcheckForm,
+    SelfcheckRow,
+    StageReport,
+    StageRequest,
+    Unit,
+)
 from portal.notifications import hooks
 from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
 from portal.roles import Actor, Role
@@ -80,10 +90,11 @@ def _last(session: Session, item_id: int, kind: str = supervised.REPORT,
                         .order_by(col(Notice.id).desc())).first()
 
 
-DISCHARGED = frozenset({"respond", "reply", "return_approved", "progress", "finish", "submit"})
+DISCHARGED = frozenset({"respond", "reply", "return_approved", "progress", "finish", "submit",
+                        "rectify"})
 # what an action discharges: None for any demand
 DISCHARGES = {"respond": {"respond"}, "progress": {"progress"}, "reply": None, "finish": None,
-              "submit": None}
+              "submit": None, "rectify": {"rectify"}}
 
 
 def next_rung(session: Session, report_id: int, kind: str = supervised.REPORT,
@@ -254,10 +265,11 @@ def _reason(reason: str) -> str:
 
 def issue_by_hand(session: Session, *, actor: Actor, reason: str, report_id: int | None = None,
                   task_id: int | None = None, unit_id: int | None = None,
-                  stage_report_id: int | None = None) -> Notice:
+                  stage_report_id: int | None = None, problem_id: int | None = None) -> Notice:
     """A supervisor issues the next rung now, with a reason; a pending notice counts as missed.
     For a report, its unit; for a task, the lead unit `unit_id`; for a stage report, the
-    addressed unit of that row (while it owes the report)."""
+    addressed unit of that row (while it owes the report); for a self-check problem (its row id
+    in the 整改台账), the form's unit."""
     if not actor.has(Role.SUPERVISOR):
         raise PermissionDenied()
     reason = _reason(reason)
@@ -273,6 +285,10 @@ def issue_by_hand(session: Session, *, actor: Actor, reason: str, report_id: int
         item = supervised.stage_item(session, stage_report_id=stage_report_id)
         if item is None:
             raise ValidationError("error.notice_stage_not_open")
+    elif problem_id is not None:
+        item = supervised.problem_item(session, row_id=problem_id)
+        if item is None:
+            raise ValidationError("error.notice_problem_not_open")
     else:
         item = supervised.task_item(session, task_id=task_id, unit_id=unit_id,
                                     today=clock.today())
@@ -316,31 +332,53 @@ def _rows(session: Session, query) -> list[dict]:  # noqa: ANN001
     """Notices as dicts; `tracking_no` and `report_title` name the item (a task's number and
     title for a task, the request's for a stage report), `item_kind` says which kind it is."""
     rows = session.exec(query).all()
-    return [{"id": n.id, "kind": n.kind, "title": TITLE[n.kind], "number": n.number,
-             "report_id": n.report_id, "item_kind": n.item_kind, "item_id": n.item_id,
-             "item_kind_text": supervised.KIND_TEXT[n.item_kind],
-             "tracking_no": number or task_number or stage_number,
-             "report_title": title or task_title or stage_title,
-             "unit": unit, "unit_id": n.unit_id, "issued_on": n.issued_on, "reason": n.reason,
-             "overdue_days": n.overdue_days,
-             "overdue_calendar_days": n.overdue_calendar_days, "deadline": n.deadline,
-             "demands": n.demands, "settled_by": n.settled_by,
-             "deadline_estimated": n.deadline_estimated, "complied": n.complied,
-             "withdrawn": n.withdrawn, "withdrawn_reason": n.withdrawn_reason}
-            for n, number, title, task_number, task_title, stage_number, stage_title, unit
-            in rows]
+    return [_row(*found) for found in rows]
+
+
+def _row(n: Notice, number: str | None, title: str | None, task_number: str | None,
+         task_title: str | None, stage_number: str | None, stage_title: str | None, unit: str,
+         problem_text: str | None, problem_category: int | None, year: int | None,
+         quarter: int | None) -> dict:
+    if n.item_kind == supervised.PROBLEM and year is not None:
+        task_number = supervised.problem_ref(year, quarter, problem_category)
+        task_title = supervised.short(problem_text or "")
+    return {"id": n.id, "kind": n.kind, "title": TITLE[n.kind], "number": n.number,
+            "report_id": n.report_id, "item_kind": n.item_kind, "item_id": n.item_id,
+            "item_kind_text": supervised.KIND_TEXT[n.item_kind],
+            "tracking_no": number or task_number or stage_number,
+            "report_title": title or task_title or stage_title,
+            "unit": unit, "unit_id": n.unit_id, "issued_on": n.issued_on, "reason": n.reason,
+            "overdue_days": n.overdue_days,
+            "overdue_calendar_days": n.overdue_calendar_days, "deadline": n.deadline,
+            "demands": n.demands, "settled_by": n.settled_by,
+            "deadline_estimated": n.deadline_estimated, "complied": n.complied,
+            "withdrawn": n.withdrawn, "withdrawn_reason": n.withdrawn_reason}
 
 
 def _select():  # noqa: ANN202
     return (select(Notice, Report.tracking_no, Report.title, KeyTask.number, KeyTask.title,
-                   StageRequest.number, StageRequest.title, Unit.name)
+                   StageRequest.number, StageRequest.title, Unit.name, SelfcheckRow.description,
+                   SelfcheckRow.category_number, SelfcheckCampaign.year, SelfcheckCampaign.quarter)
             .outerjoin(Report, col(Report.id) == Notice.report_id)
             .outerjoin(KeyTask, and_(Notice.item_kind == supervised.TASK,
                                      col(KeyTask.id) == Notice.item_id))
             .outerjoin(StageReport, and_(Notice.item_kind == supervised.STAGE,
                                          col(StageReport.id) == Notice.item_id))
             .outerjoin(StageRequest, col(StageRequest.id) == StageReport.request_id)
+            .outerjoin(SelfcheckRow, and_(Notice.item_kind == supervised.PROBLEM,
+                                          col(SelfcheckRow.id) == Notice.item_id))
+            .outerjoin(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
+            .outerjoin(SelfcheckCampaign, col(SelfcheckCampaign.id) == SelfcheckForm.campaign_id)
             .join(Unit, col(Unit.id) == Notice.unit_id))
+
+
+def notices_for_items(session: Session, *, kind: str, item_ids: list[int]) -> list[dict]:
+    """The notices of the given items of one kind; the caller has checked who may read them."""
+    if not item_ids:
+        return []
+    return _rows(session, _select().where(Notice.item_kind == kind,
+                                          col(Notice.item_id).in_(item_ids))
+                 .order_by(Notice.id))
 
 
 def notices_for_report(session: Session, *, actor: Actor, report_id: int) -> list[dict]:

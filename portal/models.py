@@ -371,6 +371,46 @@ class SelfcheckRow(SQLModel, table=True):
     progress: str = Field(default="open", max_length=16)
     carried_from_id: int | None = Field(default=None, foreign_key="selfcheck_rows.id")
     review_note: str = ""  # the reviewer's note on this category when the form was returned
+    # the 整改台账 (#14): the problem's identity across quarters is its first row (origin_id,
+    # None on that first row itself); 风险等级, 责任科室 and the 销号 state of the problem
+    origin_id: int | None = Field(default=None, index=True)
+    risk_level: str = Field(default="", max_length=8)  # high / medium / low
+    department: str = Field(default="", max_length=40)
+    rectify_status: str = Field(default="open", max_length=16)  # open / pending / closed
+    closed_on: date | None = None
+
+
+class RectificationEvidence(SQLModel, table=True):
+    """A unit's proof that a self-check problem is rectified, asking for 销号; the office
+    accepts (销号) or refuses it with a reason."""
+
+    __tablename__ = "rectification_evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    row_id: int = Field(foreign_key="selfcheck_rows.id", index=True)
+    problem_id: int = Field(index=True)  # the origin row: every quarter's row of the problem
+    unit_id: int = Field(foreign_key="units.id", index=True)
+    text: str
+    submitted_by_id: int | None = Field(default=None, foreign_key="users.id")
+    submitted_at: NaiveDatetime = Field(default_factory=now)
+    decision: str | None = Field(default=None, max_length=16)  # accepted / refused
+    reason: str = ""
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id")
+    decided_at: NaiveDatetime | None = None
+
+
+class RectificationFile(SQLModel, table=True):
+    """A file attached to rectification evidence (checked like report attachments)."""
+
+    __tablename__ = "rectification_files"
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="rectification_evidence.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=40)
+    size: int
+    data: bytes
+    uploaded_at: NaiveDatetime = Field(default_factory=now)
 
 
 class TypicalCase(SQLModel, table=True):

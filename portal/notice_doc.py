@@ -35,11 +35,14 @@ def _paragraph(document, text: str, size: int = 14, *, bold: bool = False,  # no
 
 
 def _subject(notice: dict) -> str:
-    """What is late: a report's handling, a key task's progress report or deadline, or a
-    unit's stage report (报送事项)."""
+    """What is late: a report's handling, a key task's progress report or deadline, a unit's
+    stage report (报送事项), or a self-check problem's rectification."""
     if notice.get("item_kind") == "stage_report":
         return (f"你单位未按时报送“{notice['report_title']}”（{notice['tracking_no']}），"
                 f"已逾期 {notice['overdue_days']} 个工作日。")
+    if notice.get("item_kind") == "problem":
+        return (f"你单位自查发现的问题“{notice['report_title']}”已超过整改时限"
+                f"（{notice['tracking_no']}），已逾期 {notice['overdue_days']} 个工作日。")
     if notice.get("item_kind") == "task":
         missed = ("未按时报送进展情况" if notice["demands"] == "progress"
                   else "已超过完成时限")

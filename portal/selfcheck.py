@@ -2,7 +2,8 @@
 categories and keeps the four lists (problem, risk, measure, responsibility) per category.
 
 draft -> submitted (locked) -> accepted, or -> returned (editable again) -> submitted …
-Open rectifications of the previous quarter's accepted form are carried into the next form.
+Problems of the unit's latest submitted form that are not 已销号 are carried into the next form
+(portal/rectification.py keeps the ledger of them).
 """
 
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from portal.roles import Actor, Role
 DRAFT, SUBMITTED, ACCEPTED, RETURNED = "draft", "submitted", "accepted", "returned"
 EDITABLE = (DRAFT, RETURNED)
 PROGRESS = ("open", "in_progress", "done")  # 未整改 / 整改中 / 已整改
+RISK_LEVELS = ("high", "medium", "low")  # 风险等级 高 / 中 / 低
 DUE_WORKING_DAYS = 10
 TEXT_LIMIT = 1000
 REVIEW_NOTE_LIMIT = 500
@@ -55,6 +57,8 @@ class RowInput:
     person: str = ""
     deadline: date | None = None
     progress: str = "open"
+    risk_level: str = ""
+    department: str = ""
 
 
 def campaign_name(year: int, quarter: int) -> str:
@@ -173,20 +177,22 @@ def campaigns_for_unit(session: Session, *, actor: Actor) -> list[dict]:
 
 def _previous_open_rows(session: Session, campaign: SelfcheckCampaign,
                         unit_id: int) -> dict[int, SelfcheckRow]:
-    """Rows not yet 已整改 in the unit's latest accepted form before this campaign."""
+    """Problems not yet 已销号 (nor reported 已整改) in the unit's latest submitted form before
+    this campaign: submitted is enough, the office need not have accepted it yet."""
     earlier = (SelfcheckCampaign.year * 10 + SelfcheckCampaign.quarter) < (
         campaign.year * 10 + campaign.quarter)
     form = session.exec(
         select(SelfcheckForm).join(SelfcheckCampaign,
                                    col(SelfcheckCampaign.id) == SelfcheckForm.campaign_id)
-        .where(SelfcheckForm.unit_id == unit_id, SelfcheckForm.status == ACCEPTED, earlier)
+        .where(SelfcheckForm.unit_id == unit_id,
+               col(SelfcheckForm.status).in_([SUBMITTED, ACCEPTED]), earlier)
         .order_by(col(SelfcheckCampaign.year).desc(), col(SelfcheckCampaign.quarter).desc())
     ).first()
     if form is None:
         return {}
     rows = session.exec(select(SelfcheckRow).where(
         SelfcheckRow.form_id == form.id, col(SelfcheckRow.has_problem).is_(True),
-        SelfcheckRow.progress != "done")).all()
+        SelfcheckRow.progress != "done", SelfcheckRow.rectify_status != "closed")).all()
     return {r.category_number: r for r in rows}
 
 
@@ -215,7 +221,9 @@ def open_form(session: Session, *, actor: Actor, campaign_id: int) -> SelfcheckF
                 form_id=form.id, category_number=entry.number, has_problem=True,
                 description=old.description, risk=old.risk, measure=old.measure,
                 person=old.person, deadline=old.deadline, progress=old.progress,
-                carried_from_id=old.id))
+                carried_from_id=old.id, origin_id=old.origin_id or old.id,
+                risk_level=old.risk_level, department=old.department,
+                rectify_status=old.rectify_status))
     session.commit()
     return form
 
@@ -261,6 +269,8 @@ def form_view(session: Session, *, actor: Actor, form_id: int) -> dict:
                   if r.category_number in entries else "",
                   "has_problem": r.has_problem, "description": r.description, "risk": r.risk,
                   "measure": r.measure, "person": r.person, "deadline": r.deadline,
+                  "risk_level": r.risk_level, "department": r.department,
+                  "rectify_status": r.rectify_status,
                   "progress": r.progress, "carried": r.carried_from_id is not None,
                   "history": history.get(r.carried_from_id, ""), "card": card(r),
                   "review_note": r.review_note}
@@ -288,8 +298,14 @@ def _clean(row: RowInput) -> RowInput:
     row.person = text_rules.clean(row.person, field="person", max_len=40, single_line=True,
                                   too_long_key="error.selfcheck_person_too_long",
                                   row=row.category_number)
+    row.department = text_rules.clean(row.department, field="department", max_len=40,
+                                      single_line=True,
+                                      too_long_key="error.selfcheck_department_too_long",
+                                      row=row.category_number)
     if row.progress not in PROGRESS:
         row.progress = "open"
+    if row.risk_level not in RISK_LEVELS:
+        row.risk_level = ""
     return row
 
 
@@ -313,7 +329,7 @@ def missing_fields(row: RowInput) -> list[str]:
         return ["has_problem"]
     if not row.has_problem:
         return []
-    return [name for name in ("description", "measure", "person", "deadline")
+    return [name for name in ("description", "risk_level", "measure", "person", "deadline")
             if not getattr(row, name)]
 
 
@@ -346,6 +362,7 @@ def _write(session: Session, actor: Actor, form_id: int, version: int,
                                                       given.risk)
         row.measure, row.person, row.deadline, row.progress = (given.measure, given.person,
                                                                given.deadline, given.progress)
+        row.risk_level, row.department = given.risk_level, given.department
         session.add(row)
     form.version += 1
     form.updated_at, form.updated_by_id = clock.now(), actor.user_id

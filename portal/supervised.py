@@ -1,8 +1,9 @@
 """What the 三单一函 ladder supervises (#14), in one shape: an item with an owner unit, the
 deadline it missed and what a notice demands of the unit.
 
-Kinds today: complaint reports, key tasks (重点任务) and stage reports (报送事项, one item per
-addressed unit). portal/escalation.py runs the one ladder
+Kinds today: complaint reports, key tasks (重点任务), stage reports (报送事项, one item per
+addressed unit) and self-check problems (自查问题整改, the 整改台账 of portal/rectification.py).
+portal/escalation.py runs the one ladder
 over the items of every kind; a kind only says which of its items are overdue and how it is named.
 """
 
@@ -14,9 +15,10 @@ from sqlmodel import Session, col, select
 from portal.models import KeyTask, Report, StageReport, StageRequest
 from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
 
-REPORT, TASK, STAGE = "report", "task", "stage_report"
-KINDS = (REPORT, TASK, STAGE)
-KIND_TEXT = {REPORT: "反映问题", TASK: "重点任务", STAGE: "报送事项"}
+REPORT, TASK, STAGE, PROBLEM = "report", "task", "stage_report", "problem"
+KINDS = (REPORT, TASK, STAGE, PROBLEM)
+KIND_TEXT = {REPORT: "反映问题", TASK: "重点任务", STAGE: "报送事项", PROBLEM: "自查问题整改"}
+TITLE_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ class Item:
     id: int
     unit_id: int
     due: date | None  # the deadline the unit missed (the SLA or schedule, before any notice)
-    demands: str  # respond, reply (reports); progress, finish (tasks); submit (stage reports)
+    demands: str  # respond, reply (reports); progress, finish (tasks); submit (stage reports);
+    # rectify (self-check problems)
     ref: str  # 受理编号 or 任务编号
     title: str
 
@@ -80,16 +83,60 @@ def stage_item(session: Session, *, stage_report_id: int | None) -> Item | None:
     if row is None or row.status not in OPEN:
         return None
     return _stage_item(row, session.get(StageRequest, row.request_id))
+def short(text: str, limit: int = TITLE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def problem_ref(year: int, quarter: int, category_number: int) -> str:
+    return f"{year}年第{quarter}季度-第{category_number}类"
+
+
+def _problem_items(session: Session, *, today: date | None, row_id: int | None = None
+                   ) -> list[Item]:
+    """Open self-check problems of the ledger (each once, as its latest submitted row): past
+    their deadline before `today`, or the one row `row_id` when it is open."""
+    from portal import rectification as rect
+    from portal.models import SelfcheckCampaign, SelfcheckForm, SelfcheckRow
+
+    query = (select(SelfcheckRow, SelfcheckForm.unit_id, SelfcheckCampaign.year,
+                    SelfcheckCampaign.quarter)
+             .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
+             .join(SelfcheckCampaign, col(SelfcheckCampaign.id) == SelfcheckForm.campaign_id)
+             .where(col(SelfcheckRow.has_problem).is_(True),
+                    col(SelfcheckForm.status).in_(rect.SHOWN), rect.latest_row(),
+                    SelfcheckRow.rectify_status == rect.OPEN))
+    if row_id is not None:
+        query = query.where(SelfcheckRow.id == row_id)
+    if today is not None:
+        query = query.where(col(SelfcheckRow.deadline) < today)
+    rows = session.exec(query.order_by(SelfcheckRow.deadline, SelfcheckRow.id)).all()
+    return [Item(kind=PROBLEM, id=row.id, unit_id=unit_id, due=row.deadline, demands="rectify",
+                 ref=problem_ref(year, quarter, row.category_number),
+                 title=short(row.description)) for row, unit_id, year, quarter in rows]
+
+
+def problem_item(session: Session, *, row_id: int | None) -> Item | None:
+    """An open problem of the ledger as an item; None when it is 待销号, 已销号 or not found."""
+    if row_id is None:
+        return None
+    found = _problem_items(session, today=None, row_id=row_id)
+    return found[0] if found else None
 
 
 def overdue(session: Session, *, today: date, kinds: tuple[str, ...] = KINDS) -> list[Item]:
     """Every item whose deadline (a running notice's included, for reports) passed before
     today: reports first, by deadline; then tasks, once per lead unit; then stage reports,
-    once per addressed unit that has not submitted (or was returned)."""
+    once per addressed unit that has not submitted (or was returned); then open self-check
+    problems (not 待销号 or 已销号) past their 整改时限."""
     from portal.stage_reports import overdue_rows
     from portal.tasks import overdue_tasks
 
     items: list[Item] = []
+    if PROBLEM in kinds:
+        problems = _problem_items(session, today=today)
+    else:
+        problems = []
     if REPORT in kinds:
         reports = session.exec(select(Report).where(col(Report.status).in_(list(WITH_UNIT)),
                                                     col(Report.current_due) < today)
@@ -104,13 +151,15 @@ def overdue(session: Session, *, today: date, kinds: tuple[str, ...] = KINDS) ->
     if STAGE in kinds:
         items += [_stage_item(row, request)
                   for row, request in overdue_rows(session, today=today)]
-    return items
+    return items + problems
 
 
 def reason(item: Item, title: str) -> str:
     """The reason the system writes on a notice it issues."""
     if item.kind == STAGE:
         return f"报送事项 {item.ref}“{item.title}”未按时报送，系统自动发出{title}。"
+    if item.kind == PROBLEM:
+        return f"自查发现的问题（{item.ref}）已超过整改时限，系统自动发出{title}。"
     if item.kind == TASK:
         missed = "未按时报送进展情况" if item.demands == "progress" else "已超过完成时限"
         return f"重点任务 {item.ref} {missed}，系统自动发出{title}。"

@@ -148,7 +148,8 @@ def notice_records(rows: list[dict]) -> list[dict]:
         if n.get("settled_by") == "return_approved":
             return tr("notice.state.return_approved")
         if n["complied"] is False and n.get("settled_by") in ("respond", "reply", "progress",
-                                                              "finish", "submit"):
+                                                              "finish", "submit",
+                                                              "rectify"):
             return tr("notice.state.late")
         return tr({None: "notice.state.pending", True: "notice.state.complied",
                    False: "notice.state.missed"}[n["complied"]])

@@ -10,11 +10,12 @@ import streamlit as st
 
 from portal import cards
 from portal.i18n import format_date
-from portal.selfcheck import PROGRESS, RowInput
+from portal.selfcheck import PROGRESS, RISK_LEVELS, RowInput
 from portal.ui.context import lang, tr
 
-FIELDS = ("has_problem", "description", "risk", "measure", "person", "deadline", "progress")
-REQUIRED = ("description", "measure", "person", "deadline")
+FIELDS = ("has_problem", "description", "risk", "risk_level", "measure", "department", "person",
+          "deadline", "progress")
+REQUIRED = ("description", "risk_level", "measure", "person", "deadline")
 BADGE_COLOUR = {cards.RED: "red", cards.YELLOW: "orange"}
 
 
@@ -34,7 +35,10 @@ def load(form_id: int, rows: list[dict], *, version: int) -> None:
     forget(form_id)
     for row in rows:
         for field in FIELDS:
-            st.session_state[_key(form_id, row["category_number"], field)] = row[field]
+            value = row[field]
+            if field == "risk_level" and value not in RISK_LEVELS:
+                value = None  # the radio shows nothing chosen yet
+            st.session_state[_key(form_id, row["category_number"], field)] = value
     st.session_state[marker] = version
 
 
@@ -57,7 +61,9 @@ def current_rows(form_id: int, rows: list[dict]) -> list[RowInput]:
             description=values["description"] or "", risk=values["risk"] or "",
             measure=values["measure"] or "", person=values["person"] or "",
             deadline=values["deadline"] if isinstance(values["deadline"], date) else None,
-            progress=values["progress"] if values["progress"] in PROGRESS else "open"))
+            progress=values["progress"] if values["progress"] in PROGRESS else "open",
+            risk_level=values["risk_level"] if values["risk_level"] in RISK_LEVELS else "",
+            department=values["department"] or ""))
     return result
 
 
@@ -124,9 +130,15 @@ def _category_block(form_id: int, row: dict, *, editable: bool, missing: list[st
                            max_chars=1000, disabled=not editable, height=90)
             right.text_area(_required(tr("selfcheck.col.measure")), key=key("measure"),
                             max_chars=1000, disabled=not editable, height=90)
-            st.text_input(tr("selfcheck.col.risk"), key=key("risk"), max_chars=1000,
-                          disabled=not editable)
-            person, deadline, progress = st.columns(3)
+            risk, level = st.columns([2, 1])
+            risk.text_input(tr("selfcheck.col.risk"), key=key("risk"), max_chars=1000,
+                            disabled=not editable)
+            level.radio(_required(tr("selfcheck.col.risk_level")), RISK_LEVELS,
+                        key=key("risk_level"), horizontal=True, disabled=not editable,
+                        format_func=lambda v: tr(f"rectify.risk.{v}"))
+            department, person, deadline, progress = st.columns(4)
+            department.text_input(tr("selfcheck.col.department"), key=key("department"),
+                                  max_chars=40, disabled=not editable)
             person.text_input(_required(tr("selfcheck.col.person")), key=key("person"),
                               max_chars=40, disabled=not editable)
             deadline.date_input(_required(tr("selfcheck.col.deadline")), key=key("deadline"),
@@ -165,6 +177,10 @@ def document(rows: list[dict]) -> None:
                     if row[field]:
                         st.caption(tr(f"selfcheck.col.{field}"))
                         st.text(row[field])
+                if row["risk_level"]:
+                    st.text(tr("selfcheck.doc_risk_level",
+                               level=tr(f"rectify.risk.{row['risk_level']}"),
+                               department=row["department"] or "—"))
                 st.text(tr("selfcheck.doc_owner", person=row["person"] or "—",
                            deadline=format_date(row["deadline"], lang())
                            if row["deadline"] else "—",

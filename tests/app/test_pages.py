@@ -12,7 +12,8 @@ PROTECTED = ["pages/home.py", "pages/account.py", "pages/admin_users.py", "pages
              "pages/admin_quotas.py", "pages/followup.py", "pages/return_requests.py",
              "pages/import_12345.py", "pages/knowledge.py", "pages/stats_dashboard.py",
              "pages/dispatch.py", "pages/admin_scoring.py", "pages/tasks.py",
-             "pages/my_tasks.py", "pages/stage_reports.py", "pages/my_stage_reports.py"]
+             "pages/my_tasks.py", "pages/stage_reports.py", "pages/my_stage_reports.py",
+             "pages/rectify.py", "pages/my_rectify.py"]
 ADMIN_ONLY = ["pages/admin_users.py", "pages/admin_units.py", "pages/admin_catalogue.py",
               "pages/admin_calendar.py", "pages/admin_audit.py", "pages/admin_quotas.py",
               "pages/admin_scoring.py"]
@@ -34,7 +35,9 @@ ROLE_ONLY = {"pages/intake.py": ["unit_fgj", "company", "admin"],
              "pages/tasks.py": ["discipline", "unit_fgj", "company"],
              "pages/my_tasks.py": ["supervisor", "discipline", "company", "admin"],
              "pages/stage_reports.py": ["discipline", "unit_fgj", "company"],
-             "pages/my_stage_reports.py": ["supervisor", "discipline", "company", "admin"]}
+             "pages/my_stage_reports.py": ["supervisor", "discipline", "company", "admin"],
+             "pages/rectify.py": ["discipline", "unit_fgj", "company"],
+             "pages/my_rectify.py": ["supervisor", "discipline", "company", "admin"]}
 NON_ADMINS = ["supervisor", "discipline", "unit_fgj", "company"]
 
 

@@ -44,7 +44,7 @@ def answer_all(app, *problems: int) -> None:
     for number in range(1, 33):
         answer(app, number, has_problem=False)
     for number in problems:
-        answer(app, number, has_problem=True, description="一次性告知不到位",
+        answer(app, number, has_problem=True, description="一次性告知不到位", risk_level="medium",
                measure="制定清单", person="李科长", deadline=date(2026, 12, 31))
 
 
@@ -77,7 +77,7 @@ def test_incomplete_rows_are_named(open_page, campaign_id):
     next(b for b in app.button if b.label == "提交").click().run()
     content = texts(app)
     assert "以下序号的问题类别尚未填写完整：16。" in content
-    assert "请填写：整改措施、责任人、整改时限" in content  # inline, under category 16
+    assert "请填写：风险等级、整改措施、责任人、整改时限" in content  # inline, under category 16
     assert "已填 32/32，1 项待补充" in content
 
 
@@ -115,7 +115,7 @@ def test_carried_over_problems_are_flagged_at_the_top(open_page, campaign_id, de
         rows[15] = selfcheck.RowInput(category_number=16, has_problem=True,
                                       description="诉求答复超时", measure="专人值守",
                                       person="钱科长", deadline=date(2026, 12, 31),
-                                      progress="in_progress")
+                                      progress="in_progress", risk_level="low")
         selfcheck.submit(session, actor=clerk, form_id=form.id, version=form.version, rows=rows)
         selfcheck.accept(session, actor=office, form_id=form.id)
     engine.dispose()

@@ -11,20 +11,23 @@ NAV = "[data-testid='stSidebarNav']"
 ADMIN_PAGES = ["用户管理", "单位管理", "问题分类目录", "工作日历与时限", "典型案例指标规则", "操作日志",
                "消息通知管理", "考核评分细则"]
 ROLE_PAGES = {"supervisor": ["受理分办", "代录来电来信", "退回申请", "回访", "12345工单导入", "知识库",
-                             "自查审核", "重点任务", "报送事项", "指标完成情况", "统计分析",
-                             "日调度"],
+                             "自查审核", "重点任务", "报送事项", "整改台账", "指标完成情况",
+                             "统计分析", "日调度"],
               "discipline": ["受理分办", "移交函收件箱", "知识库", "自查审核", "典型案例", "指标完成情况",
                              "统计分析", "日调度"],
-              "unit_fgj": ["本单位承办件", "知识库", "季度自查", "我的任务", "报送任务", "典型案例"],
-              "unit_zjj": ["本单位承办件", "知识库", "季度自查", "我的任务", "报送任务", "典型案例"],
-              "company": ["我的反映"], "admin": ["知识库", "重点任务", "报送事项"]}
+              "unit_fgj": ["本单位承办件", "知识库", "季度自查", "我的任务", "报送任务", "本单位整改台账",
+                           "典型案例"],
+              "unit_zjj": ["本单位承办件", "知识库", "季度自查", "我的任务", "报送任务", "本单位整改台账",
+                           "典型案例"],
+              "company": ["我的反映"], "admin": ["知识库", "重点任务", "报送事项", "整改台账"]}
 ALL_ROLE_PAGES = {title for titles in ROLE_PAGES.values() for title in titles}
 PROTECTED_URLS = ["home", "account", "admin_users", "admin_units", "admin_catalogue",
                   "admin_calendar", "admin_audit", "intake", "intake_entry", "unit_reports",
                   "my_reports", "transfers", "selfcheck", "selfcheck_review", "cases",
                   "quota_dashboard", "admin_quotas", "followup", "return_requests",
                   "import_12345", "knowledge", "stats_dashboard", "dispatch",
-                  "admin_scoring", "tasks", "my_tasks", "stage_reports", "my_stage_reports"]
+                  "admin_scoring", "tasks", "my_tasks", "stage_reports", "my_stage_reports",
+                  "rectify", "my_rectify"]
 
 
 @pytest.fixture(scope="module")

@@ -42,8 +42,29 @@ def test_seed_demo_selfchecks_has_a_reviewed_and_an_open_quarter(session):
     unit = load_actor(session, username="unit_fgj")
     form = selfcheck.open_form(session, actor=unit, campaign_id=q4)
     rows = selfcheck.form_view(session, actor=unit, form_id=form.id)["rows"]
-    assert [r["category_number"] for r in rows if r["carried"]] == [16]
+    assert [r["category_number"] for r in rows if r["carried"]] == [15, 16]
     assert demo.seed_demo_selfchecks(session) == 0
+
+
+def test_seed_demo_selfchecks_give_the_rectification_ledger_every_state(session):
+    from portal import rectification
+
+    demo.seed_demo(session)
+    demo.seed_demo_selfchecks(session)
+    office = load_actor(session, username="supervisor")
+    counts = rectification.status_counts(session, actor=office)
+    assert counts["open"] >= 2 and counts["pending"] == 1 and counts["closed"] == 1
+    assert counts["overdue"] == 1
+    rows, _total = rectification.office_ledger(session, actor=office, page_size=100)
+    assert all(r["risk_level"] and r["department"] for r in rows)
+    assert {r["card"] for r in rows} >= {"red", "yellow"}
+    overdue = next(r for r in rows if r["overdue"])
+    assert overdue["unit"] == "区发改局"
+    notices = rectification.problem_notices(session, actor=office, row_id=overdue["id"])
+    assert notices and notices[0]["kind"] == "reminder"
+    closed = next(r for r in rows if r["status"] == "closed")
+    evidence = rectification.get_problem(session, actor=office, row_id=closed["id"])["evidence"]
+    assert [e["decision"] for e in evidence] == ["accepted", "refused"]
 
 
 def test_seed_demo_cases_give_the_dashboard_every_status(session, monkeypatch):

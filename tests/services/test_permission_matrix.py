@@ -41,6 +41,7 @@ from portal import (
     knowledge,
     quota_forecast,
     quotas,
+    rectification,
     report_flow,
     reports,
     return_requests,
@@ -56,6 +57,7 @@ from portal import (
 )
 from portal.attachments import Upload
 from portal.errors import NotFound, PermissionDenied, ValidationError
+from portal.models import RectificationFile, SelfcheckRow
 from portal.notifications import admin as notify_admin
 from portal.notifications import inbox
 from portal.notifications.tables import InboxMessage, NotificationEvent, OutboxMessage
@@ -147,6 +149,38 @@ class World:
         selfcheck.submit(self.s, actor=self.p["own_unit"], form_id=form.id,
                          version=form.version, rows=NO_PROBLEMS())
         return form.id
+
+    @cached_property
+    def problem_row_id(self) -> int:
+        """A problem of 区发改局 (the own unit) in its submitted form: a 整改台账 row. Each in
+        an earlier quarter than the last, so that no open problem is carried into it."""
+        n = next(_problem_quarters)
+        campaign = selfcheck.open_campaign(self.s, actor=self.p["supervisor"],
+                                           year=2099 - n // 4, quarter=4 - n % 4)
+        form = selfcheck.open_form(self.s, actor=self.p["own_unit"], campaign_id=campaign.id)
+        rows = NO_PROBLEMS()
+        rows[15] = RowInput(category_number=16, has_problem=True, description="一次性告知不到位",
+                            measure="制定告知清单", person="王科长", deadline=date(2026, 12, 31),
+                            risk_level="medium", department="政务服务科")
+        selfcheck.submit(self.s, actor=self.p["own_unit"], form_id=form.id,
+                         version=form.version, rows=rows)
+        return self.s.exec(select(SelfcheckRow.id).where(
+            SelfcheckRow.form_id == form.id, SelfcheckRow.category_number == 16)).one()
+
+    def _evidence(self, uploads: list[Upload]) -> int:
+        return rectification.submit_evidence(
+            self.s, actor=self.p["own_unit"], row_id=self.problem_row_id,
+            data=rectification.EvidenceInput("已制定告知清单", uploads=uploads)).id
+
+    @cached_property
+    def evidence_id(self) -> int:
+        return self._evidence([])
+
+    @cached_property
+    def evidence_file_id(self) -> int:
+        evidence_id = self._evidence([Upload("清单.png", PNG)])
+        return self.s.exec(select(RectificationFile.id).where(
+            RectificationFile.evidence_id == evidence_id)).one()
 
     def case_input(self, **changes) -> cases.CaseInput:
         values = {"unit_id": unit_id(self.s), "category_number": 16, "title": "推诿扯皮",
@@ -303,6 +337,7 @@ class World:
                                         "已报送", [Upload("材料.png", PNG)])).id
 
 _tasks = itertools.count(1)
+_problem_quarters = itertools.count()
 
 
 def STAGE(session, **changes) -> stage_reports.RequestInput:  # noqa: N802
@@ -809,6 +844,36 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
             c.world.s, actor=c.world.p["supervisor"],
             request_id=c.world.stage_request_id)["files"][0]["id"]),
         row(N, N, N, N, Y, N, Y, N, Y)),
+    # ---- #14 the rectification ledger: the office decides 销号, a unit sees its own problems
+    "rectification.unit_ledger": (lambda c: c.world.problem_row_id and rectification.unit_ledger(
+        c.world.s, actor=c.actor)[0], row(N, N, N, N, Y, E, N, N, N)),
+    "rectification.office_ledger": (lambda c: c.world.problem_row_id
+                                    and rectification.office_ledger(c.world.s, actor=c.actor)[0],
+                                    row(N, N, N, N, N, N, Y, N, Y)),
+    "rectification.status_counts": (lambda c: c.world.problem_row_id and sum(
+        rectification.status_counts(c.world.s, actor=c.actor).values()),
+        row(N, N, N, N, Y, E, Y, N, Y)),
+    "rectification.get_problem": (lambda c: rectification.get_problem(
+        c.world.s, actor=c.actor, row_id=c.world.problem_row_id),
+        row(N, N, N, N, Y, N, Y, N, Y)),
+    "rectification.problem_notices": (lambda c: rectification.problem_notices(
+        c.world.s, actor=c.actor, row_id=c.world.problem_row_id),
+        row(N, N, N, N, Y, N, Y, N, Y)),
+    "rectification.submit_evidence": (lambda c: rectification.submit_evidence(
+        c.world.s, actor=c.actor, row_id=c.world.problem_row_id,
+        data=rectification.EvidenceInput("已整改")), row(N, N, N, N, Y, N, N, N, N)),
+    "rectification.accept": (lambda c: rectification.accept(
+        c.world.s, actor=c.actor, evidence_id=c.world.evidence_id),
+        row(N, N, N, N, N, N, Y, N, Y)),
+    "rectification.refuse": (lambda c: rectification.refuse(
+        c.world.s, actor=c.actor, evidence_id=c.world.evidence_id, reason="材料不全"),
+        row(N, N, N, N, N, N, Y, N, Y)),
+    "rectification.evidence_file": (lambda c: rectification.evidence_file(
+        c.world.s, actor=c.actor, file_id=c.world.evidence_file_id),
+        row(N, N, N, N, Y, N, Y, N, Y)),
+    "rectification.export_excel": (lambda c: c.world.problem_row_id
+                                   and rectification.export_excel(c.world.s, actor=c.actor),
+                                   row(N, N, N, N, Y, Y, Y, N, Y)),
 }
 # Functions that take an actor but are not entry points: they run inside a service that has
 # already checked the permission.

@@ -35,7 +35,7 @@ def answers(**problems) -> list[RowInput]:
 
 
 COMPLETE = {"description": "窗口一次性告知落实不到位", "measure": "制定告知清单并培训",
-            "person": "王科长", "deadline": date(2026, 12, 31)}
+            "person": "王科长", "deadline": date(2026, 12, 31), "risk_level": "medium"}
 
 
 def test_the_due_date_defaults_to_the_10th_working_day_after_the_quarter(session):
@@ -76,7 +76,7 @@ def test_submission_names_exactly_the_incomplete_rows(session, people, at):
         selfcheck.submit(session, actor=people["fgj"], form_id=form.id, version=form.version,
                          rows=rows)
     assert incomplete.value.missing == {3: ["has_problem"],
-                                        15: ["measure", "person", "deadline"]}
+                                        15: ["risk_level", "measure", "person", "deadline"]}
     assert incomplete.value.params["rows"] == "3、15"
     assert selfcheck.form_view(session, actor=people["fgj"], form_id=form.id)["status"] == "draft"
 
