@@ -4,12 +4,13 @@ from portal.roles import Role
 from portal.ui import tasks_ui
 from portal.ui.context import tr
 from portal.ui.guard import require_login
-from portal.ui.widgets import show_flash
+from portal.ui.widgets import pending_confirmation, show_flash
 
 me = require_login(Role.SUPERVISOR, Role.ADMIN)
 
 st.title(tr("page.tasks"))
 show_flash()
+pending_confirmation()
 chosen = tasks_ui.filters("tasks", me)
 ledger, chart, review, upload, add = st.tabs(
     [tr("task.tab.list"), tr("task.tab.chart"), tr("task.tab.review"), tr("task.tab.import"),

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from portal import demo_stage
 from portal.models import StageReport, StageRequest
-from tests.app.conftest import select_row, texts
+from tests.app.conftest import confirm, select_row, texts
 from tests.factories import unit_id
 
 
@@ -84,3 +84,16 @@ def test_a_unit_cannot_open_the_office_page_nor_the_office_the_units(open_page, 
     assert "您的账号没有访问本页面的权限。" in texts(app) and not app.tabs
     app = open_page("pages/my_stage_reports.py", "supervisor")
     assert "您的账号没有访问本页面的权限。" in texts(app) and not app.dataframe
+
+
+def test_the_office_issues_a_notice_to_a_unit_that_owes_its_report_after_confirming(open_page,
+                                                                                    requests):
+    app = open_page("pages/stage_reports.py", "supervisor")
+    app = select_row(app, "stage_table", demo_stage.SUMMARY)
+    app.text_input(key="stage_issue_reason").input("请抓紧报送")
+    button(app, "发出督办通知").click().run()
+    assert not app.exception
+    assert any(b.key == "confirm_yes" for b in app.button)  # asked in a dialog first
+    app = confirm(app)
+    assert not app.exception
+    assert any(s.value.startswith("已发出 提醒〔2026〕") for s in app.success)

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from portal import demo_tasks
 from portal.models import KeyTask
-from tests.app.conftest import select_row, texts
+from tests.app.conftest import confirm, select_row, texts
 from tests.factories import unit_id
 
 
@@ -106,3 +106,17 @@ def test_an_overdue_task_shows_its_notices_with_their_word_files(open_page, ledg
     assert set(notices["督办事项"].str.startswith("【重点任务】")) == {True}
     assert any(number.startswith("提醒〔2026〕") for number in notices["文号"])
     assert any(b.label.startswith("下载 提醒〔2026〕") for b in app.get("download_button"))
+
+
+def test_the_office_issues_a_notice_on_a_task_after_confirming_it(open_page, ledger):
+    app = open_page("pages/tasks.py", "supervisor")
+    app.selectbox(key="tasks_state").set_value("on_track").run()
+    title = next(f for f in app.dataframe if f.key == "tasks_table").value["任务名称"].iloc[0]
+    app = select_row(app, "tasks_table", title)
+    app.text_input(key="tasks_issue_reason").input("进展滞后，请加快推进")
+    button(app, "发出督办通知").click().run()
+    assert not app.exception
+    assert any(b.key == "confirm_yes" for b in app.button)  # asked in a dialog first
+    app = confirm(app)
+    assert not app.exception
+    assert any(s.value.startswith("已发出 提醒〔2026〕") for s in app.success)
