@@ -36,6 +36,7 @@ SHOTS = [
     ("office-figures", "supervisor", "Demo-Yingshang-2026", "统计分析", DESKTOP),
     ("office-tasks", "supervisor", "Demo-Yingshang-2026", "重点任务", DESKTOP),
     ("office-stage-reports", "supervisor", "Demo-Yingshang-2026", "报送事项", DESKTOP),
+    ("office-rectify", "supervisor", "Demo-Yingshang-2026", "整改台账", DESKTOP),
     ("unit-tasks", "unit_fgj", "Demo-Unit-2026", "我的任务", DESKTOP),
     ("public-board", None, None, "公示栏", DESKTOP),
     ("discipline-quotas", "discipline", "Demo-Jiwei-2026", "指标完成情况", DESKTOP),
