@@ -10,9 +10,10 @@ from portal.exports import put
 from portal.i18n import format_date, format_datetime
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = ("序号", "方面", "问题类别", "是否存在问题", "问题描述", "风险", "整改措施", "责任人",
-           "整改时限", "整改状态", "备注")
-WIDTHS = (6, 10, 34, 10, 28, 20, 28, 10, 14, 10, 16)
+HEADERS = ("序号", "方面", "问题类别", "是否存在问题", "问题描述", "风险等级", "风险", "整改措施",
+           "责任科室", "责任人", "整改时限", "整改状态", "备注")
+WIDTHS = (6, 10, 34, 10, 28, 8, 20, 28, 12, 10, 14, 10, 16)
+RISK_LEVEL = {"high": "高", "medium": "中", "low": "低"}
 PROGRESS = {"open": "未整改", "in_progress": "整改中", "done": "已整改"}
 STATUS = {"draft": "草稿", "submitted": "已提交", "accepted": "已通过", "returned": "已退回"}
 
@@ -43,7 +44,8 @@ def render(view: dict) -> bytes:
         answer = {True: "存在", False: "不存在", None: ""}[row["has_problem"]]
         note = f"{row['history']}转入" if row["carried"] else ""
         values = (row["category_number"], row["area"], row["category"], answer,
-                  row["description"], row["risk"], row["measure"], row["person"],
+                  row["description"], RISK_LEVEL.get(row.get("risk_level") or "", ""),
+                  row["risk"], row["measure"], row.get("department") or "", row["person"],
                   format_date(row["deadline"]) if row["deadline"] else "",
                   PROGRESS.get(row["progress"], "") if row["has_problem"] else "", note)
         for column, value in enumerate(values, start=1):
