@@ -29,6 +29,8 @@ def test_unit_fills_the_form_and_submits_then_the_supervisor_returns_it(start_se
     block = category_block(unit, 1)
     block.get_by_label("问题描述").fill("重大项目推进会议纪要落实跟踪不及时")
     block.get_by_label("整改措施").fill("建立督办台账，每周跟踪")
+    block.get_by_text("中", exact=True).click()
+    wait_ready(unit)
     block.get_by_label("责任人").fill("李科长")
     block.get_by_label("责任人").press("Tab")
     wait_ready(unit)
