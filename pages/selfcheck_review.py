@@ -92,9 +92,10 @@ if reviewable:
             comment = st.text_area(tr("selfcheck.return_comment"), max_chars=500,
                                    key="review_comment")
             with st.expander(tr("selfcheck.return_notes")):
-                notes = {r["category_number"]: st.text_input(
-                    tr("selfcheck.note_for", number=r["category_number"]), max_chars=500,
-                    key=f"review_note_{r['category_number']}") for r in view["rows"]}
+                notes = {number: st.text_input(
+                    tr("selfcheck.note_for", number=number), max_chars=500,
+                    key=f"review_note_{number}")
+                    for number in selfcheck_form.by_category(view["rows"])}
             if st.form_submit_button(tr("selfcheck.return")):
                 act(lambda s: selfcheck.return_form(s, actor=me, form_id=form_id,
                                                     comment=comment, category_notes=notes),

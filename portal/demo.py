@@ -197,6 +197,12 @@ SELFCHECK_PROBLEMS = {  # unit -> {category: (description, measure, progress)}
     "区市场监管局": {21: ("个别执法人员以罚代管", "开展执法规范化培训", "in_progress")},
     "区财政局": {29: ("项目补贴资金拨付流程过长", "压缩审批环节至 3 个", "open")},
 }
+# a second problem in the same category (several problems per category, #14):
+# unit -> {category: (description, measure, 风险等级, 责任科室, 整改时限 from today)}
+SECOND_PROBLEMS = {
+    "区市场监管局": {21: ("涉企检查前未统一公示检查事项清单，同一企业一月内被检查三次",
+                     "检查事项清单统一公示，推行联合检查“进一次门、查多项事”", "medium", "法规科", 35)},
+}
 # the 整改台账 of the demo: unit -> {category: (风险等级, 责任科室, 整改时限 from today, story)}
 # story: overdue (with notices from the ladder), soon (yellow card), open, pending (待销号),
 # closed (已销号)
@@ -246,20 +252,31 @@ def seed_demo_selfchecks(session: Session) -> int:
                 deadline=_rectify_deadline(session, days) if found else None,
                 progress=found[2] if found else "open", risk_level=level,
                 department=department))
+        for number, (text, measure, level, department, days) in SECOND_PROBLEMS.get(
+                unit.name, {}).items():
+            session.add(SelfcheckRow(
+                form_id=form.id, category_number=number, position=2, has_problem=True,
+                description=text, measure=measure, risk="企业迎检负担重，存在被投诉风险",
+                person="分管副局长", deadline=_rectify_deadline(session, days),
+                progress="in_progress", risk_level=level, department=department))
     session.commit()
     for unit in quota_units[2:7]:  # a few units (not the demo logins) have submitted already
         worker = _unit_clerk(session, unit)
         form = selfcheck.open_form(session, actor=worker, campaign_id=q4.id)
-        rows = [selfcheck.RowInput(category_number=n, has_problem=False) for n in range(1, 33)]
-        for row in session.exec(select(SelfcheckRow).where(SelfcheckRow.form_id == form.id,
-                                                           col(SelfcheckRow.carried_from_id)
-                                                           .is_not(None))):
-            rows[row.category_number - 1] = selfcheck.RowInput(
-                category_number=row.category_number, has_problem=True,
+        answers = {n: [selfcheck.RowInput(category_number=n, has_problem=False)]
+                   for n in range(1, 33)}
+        carried = session.exec(select(SelfcheckRow).where(
+            SelfcheckRow.form_id == form.id, col(SelfcheckRow.carried_from_id).is_not(None))
+            .order_by(SelfcheckRow.category_number, SelfcheckRow.position)).all()
+        for number in {row.category_number for row in carried}:
+            answers[number] = [selfcheck.RowInput(
+                category_number=number, position=row.position, has_problem=True,
                 description=row.description, risk=row.risk, measure=row.measure,
                 person=row.person, deadline=row.deadline, progress="in_progress",
                 risk_level=row.risk_level or "medium", department=row.department)
-        selfcheck.submit(session, actor=worker, form_id=form.id, version=form.version, rows=rows)
+                for row in carried if row.category_number == number]
+        selfcheck.submit(session, actor=worker, form_id=form.id, version=form.version,
+                         rows=[row for n in sorted(answers) for row in answers[n]])
     _seed_rectification(session, supervisor)
     return 2
 
@@ -290,7 +307,7 @@ def _seed_rectification(session: Session, office: Actor) -> None:
         if clerk is None:
             continue
         rows, _total = rectification.unit_ledger(session, actor=clerk, page_size=100)
-        by_number = {r["category_number"]: r for r in rows}
+        by_number = {r["category_number"]: r for r in rows if r["position"] == 1}
         for number, (_level, _dept, _days, story) in stories.items():
             row = by_number.get(number)
             if row is None or story not in ("pending", "closed"):

@@ -354,14 +354,18 @@ class SelfcheckForm(SQLModel, table=True):
 
 
 class SelfcheckRow(SQLModel, table=True):
-    """One category of one form: the four lists (problem, risk, measure, responsibility)."""
+    """One problem of one category of one form: the four lists (problem, risk, measure,
+    responsibility). A category answered 不存在 (or not yet) has one row, at position 1; a
+    category with several problems has one row per problem, numbered from 1."""
 
     __tablename__ = "selfcheck_rows"
-    __table_args__ = (UniqueConstraint("form_id", "category_number"),)
+    __table_args__ = (UniqueConstraint("form_id", "category_number", "position",
+                                       name="uq_selfcheck_rows_form_category_position"),)
 
     id: int | None = Field(default=None, primary_key=True)
     form_id: int = Field(foreign_key="selfcheck_forms.id", index=True)
     category_number: int
+    position: int = 1
     has_problem: bool | None = None
     description: str = ""
     risk: str = ""

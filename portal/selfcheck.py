@@ -1,6 +1,9 @@
 """Quarterly self-checks (seeds 000, 001, 004): each unit checks itself against the 32
 categories and keeps the four lists (problem, risk, measure, responsibility) per category.
 
+A category may hold several problems: one row per problem, numbered by `position`; a category
+answered 不存在 (or not yet answered) has one row at position 1.
+
 draft -> submitted (locked) -> accepted, or -> returned (editable again) -> submitted …
 Problems of the unit's latest submitted form that are not 已销号 are carried into the next form
 (portal/rectification.py keeps the ledger of them).
@@ -31,6 +34,7 @@ PROGRESS = ("open", "in_progress", "done")  # 未整改 / 整改中 / 已整改
 RISK_LEVELS = ("high", "medium", "low")  # 风险等级 高 / 中 / 低
 DUE_WORKING_DAYS = 10
 TEXT_LIMIT = 1000
+MAX_PROBLEMS = 20  # problems in one category of one form
 REVIEW_NOTE_LIMIT = 500
 
 
@@ -59,6 +63,7 @@ class RowInput:
     progress: str = "open"
     risk_level: str = ""
     department: str = ""
+    position: int = 1  # the problem's number within its category
 
 
 def campaign_name(year: int, quarter: int) -> str:
@@ -176,7 +181,7 @@ def campaigns_for_unit(session: Session, *, actor: Actor) -> list[dict]:
 # ---- the unit's form ---------------------------------------------------------------------
 
 def _previous_open_rows(session: Session, campaign: SelfcheckCampaign,
-                        unit_id: int) -> dict[int, SelfcheckRow]:
+                        unit_id: int) -> dict[int, list[SelfcheckRow]]:
     """Problems not yet 已销号 (nor reported 已整改) in the unit's latest submitted form before
     this campaign: submitted is enough, the office need not have accepted it yet."""
     earlier = (SelfcheckCampaign.year * 10 + SelfcheckCampaign.quarter) < (
@@ -192,8 +197,12 @@ def _previous_open_rows(session: Session, campaign: SelfcheckCampaign,
         return {}
     rows = session.exec(select(SelfcheckRow).where(
         SelfcheckRow.form_id == form.id, col(SelfcheckRow.has_problem).is_(True),
-        SelfcheckRow.progress != "done", SelfcheckRow.rectify_status != "closed")).all()
-    return {r.category_number: r for r in rows}
+        SelfcheckRow.progress != "done", SelfcheckRow.rectify_status != "closed")
+        .order_by(SelfcheckRow.category_number, SelfcheckRow.position)).all()
+    carried: dict[int, list[SelfcheckRow]] = {}
+    for row in rows:
+        carried.setdefault(row.category_number, []).append(row)
+    return carried
 
 
 def open_form(session: Session, *, actor: Actor, campaign_id: int) -> SelfcheckForm:
@@ -213,17 +222,17 @@ def open_form(session: Session, *, actor: Actor, campaign_id: int) -> SelfcheckF
     session.flush()
     carried = _previous_open_rows(session, campaign, actor.unit_id)
     for entry in list_categories(session, year=campaign.year):
-        old = carried.get(entry.number)
-        if old is None:
+        olds = carried.get(entry.number)
+        if not olds:
             session.add(SelfcheckRow(form_id=form.id, category_number=entry.number))
-        else:
+        for position, old in enumerate(olds or [], start=1):
             session.add(SelfcheckRow(
-                form_id=form.id, category_number=entry.number, has_problem=True,
-                description=old.description, risk=old.risk, measure=old.measure,
-                person=old.person, deadline=old.deadline, progress=old.progress,
-                carried_from_id=old.id, origin_id=old.origin_id or old.id,
-                risk_level=old.risk_level, department=old.department,
-                rectify_status=old.rectify_status))
+                form_id=form.id, category_number=entry.number, position=position,
+                has_problem=True, description=old.description, risk=old.risk,
+                measure=old.measure, person=old.person, deadline=old.deadline,
+                progress=old.progress, carried_from_id=old.id,
+                origin_id=old.origin_id or old.id, risk_level=old.risk_level,
+                department=old.department, rectify_status=old.rectify_status))
     session.commit()
     return form
 
@@ -240,12 +249,13 @@ def _readable_form(session: Session, actor: Actor, form_id: int) -> SelfcheckFor
 
 
 def form_view(session: Session, *, actor: Actor, form_id: int) -> dict:
-    """The form with its 32 rows in catalogue order, areas and carried-over history."""
+    """The form's rows in catalogue order (a category's problems by position), with areas and
+    carried-over history."""
     form = _readable_form(session, actor, form_id)
     campaign = _campaign(session, form.campaign_id)
     entries = {e.number: e for e in list_categories(session, year=campaign.year)}
     rows = session.exec(select(SelfcheckRow).where(SelfcheckRow.form_id == form.id)
-                        .order_by(SelfcheckRow.category_number)).all()
+                        .order_by(SelfcheckRow.category_number, SelfcheckRow.position)).all()
     history = _history(session, [r.carried_from_id for r in rows if r.carried_from_id])
     today = clock.today()
     yellow_until = workdays.add_working_days(today, 1, session=session)
@@ -263,7 +273,7 @@ def form_view(session: Session, *, actor: Actor, form_id: int) -> dict:
         "campaign": campaign_name(campaign.year, campaign.quarter), "campaign_id": campaign.id,
         "due_date": campaign.due_date, "due_estimated": campaign.due_estimated,
         "unit": session.get(Unit, form.unit_id).name,
-        "rows": [{"category_number": r.category_number,
+        "rows": [{"category_number": r.category_number, "position": r.position,
                   "area": entries[r.category_number].area if r.category_number in entries
                   else "", "category": entries[r.category_number].text
                   if r.category_number in entries else "",
@@ -318,8 +328,9 @@ def answer_rest_no(rows: list[RowInput]) -> list[RowInput]:
 
 
 def fill_progress(rows: list[RowInput]) -> dict[str, int]:
-    """已填 answered/total, and how many 存在 rows still lack what submission needs."""
-    return {"answered": sum(r.has_problem is not None for r in rows), "total": len(rows),
+    """已填 answered/total categories, and how many problems still lack what submission needs."""
+    answers = {r.category_number: r.has_problem for r in sorted(rows, key=lambda r: -r.position)}
+    return {"answered": sum(a is not None for a in answers.values()), "total": len(answers),
             "incomplete": sum(bool(r.has_problem) and bool(missing_fields(r)) for r in rows)}
 
 
@@ -334,8 +345,13 @@ def missing_fields(row: RowInput) -> list[str]:
 
 
 def missing_by_category(rows: list[RowInput]) -> dict[int, list[str]]:
-    """{category number: missing fields} for every row that stops a submission."""
-    missing = {r.category_number: missing_fields(r) for r in rows}
+    """{category number: missing fields of any of its problems} for every category that stops
+    a submission."""
+    missing: dict[int, list[str]] = {}
+    for row in rows:
+        for name in missing_fields(row):
+            if name not in missing.setdefault(row.category_number, []):
+                missing[row.category_number].append(name)
     return {n: m for n, m in missing.items() if m}
 
 
@@ -351,13 +367,26 @@ def _write(session: Session, actor: Actor, form_id: int, version: int,
         raise ValidationError("error.selfcheck_locked")
     if form.version != version:
         raise EditConflict("error.selfcheck_conflict")
-    stored = {r.category_number: r for r in session.exec(
+    stored = {(r.category_number, r.position): r for r in session.exec(
         select(SelfcheckRow).where(SelfcheckRow.form_id == form.id))}
+    categories = {number for number, _position in stored}
+    given_keys = {(r.category_number, r.position) for r in rows
+                  if r.category_number in categories}
+    for number in sorted({n for n, _p in given_keys}):
+        positions = sorted(p for n, p in given_keys if n == number)
+        if positions != list(range(1, len(positions) + 1)) or len(positions) > MAX_PROBLEMS:
+            raise ValidationError("error.selfcheck_problem_count", row=number,
+                                  limit=MAX_PROBLEMS)
+    touched = {n for n, _p in given_keys}
+    dropped = [row for key, row in stored.items() if key[0] in touched and key not in given_keys]
+    _drop_problems(session, dropped)
     for given in rows:
-        row = stored.get(given.category_number)
-        if row is None:
+        key = (given.category_number, given.position)
+        if given.category_number not in categories:
             continue
         given = _clean(given)
+        row = stored.get(key) or SelfcheckRow(form_id=form.id, category_number=key[0],
+                                              position=key[1])
         row.has_problem, row.description, row.risk = (given.has_problem, given.description,
                                                       given.risk)
         row.measure, row.person, row.deadline, row.progress = (given.measure, given.person,
@@ -368,6 +397,30 @@ def _write(session: Session, actor: Actor, form_id: int, version: int,
     form.updated_at, form.updated_by_id = clock.now(), actor.user_id
     session.add(form)
     return form
+
+
+def _drop_problems(session: Session, rows: list[SelfcheckRow]) -> None:
+    """Delete problems the clerk removed, unless the ledger already knows them: a problem
+    carried from an earlier quarter (or carried on into a later one), or one with evidence or
+    notices, stays until it is 销号."""
+    if not rows:
+        return
+    from portal.models import Notice, RectificationEvidence
+
+    ids = [r.id for r in rows]
+    known = set(session.exec(select(SelfcheckRow.carried_from_id).where(
+        col(SelfcheckRow.carried_from_id).in_(ids))).all())
+    known |= set(session.exec(select(RectificationEvidence.row_id).where(
+        col(RectificationEvidence.row_id).in_(ids))).all())
+    known |= set(session.exec(select(Notice.item_id).where(
+        Notice.item_kind == "problem", col(Notice.item_id).in_(ids))).all())
+    for row in rows:
+        if row.carried_from_id is not None or row.origin_id is not None or row.id in known:
+            raise ValidationError("error.selfcheck_problem_kept", row=row.category_number)
+    session.flush()
+    for row in rows:
+        session.delete(row)
+    session.flush()
 
 
 def save_draft(session: Session, *, actor: Actor, form_id: int, version: int,

@@ -1,5 +1,6 @@
 """A unit's self-check form as an Excel workbook, laid out to print on A4 landscape."""
 
+from collections import Counter
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -19,7 +20,8 @@ STATUS = {"draft": "草稿", "submitted": "已提交", "accepted": "已通过", 
 
 
 def render(view: dict) -> bytes:
-    """`view` is `selfcheck.form_view(...)`."""
+    """`view` is `selfcheck.form_view(...)`: one line per problem; a category's several
+    problems are numbered 3-1, 3-2 …"""
     book = Workbook()
     sheet = book.active
     sheet.title = view["campaign"]
@@ -40,10 +42,12 @@ def render(view: dict) -> bytes:
         cell.font, cell.border, cell.alignment = Font(bold=True), border, Alignment(
             horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[cell.column_letter].width = width
+    problems = Counter(row["category_number"] for row in view["rows"])
     for offset, row in enumerate(view["rows"]):
         answer = {True: "存在", False: "不存在", None: ""}[row["has_problem"]]
         note = f"{row['history']}转入" if row["carried"] else ""
-        values = (row["category_number"], row["area"], row["category"], answer,
+        number = row["category_number"]
+        values = (f"{number}-{row['position']}" if problems[number] > 1 else number, row["area"], row["category"], answer,
                   row["description"], RISK_LEVEL.get(row.get("risk_level") or "", ""),
                   row["risk"], row["measure"], row.get("department") or "", row["person"],
                   format_date(row["deadline"]) if row["deadline"] else "",

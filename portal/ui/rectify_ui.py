@@ -67,7 +67,7 @@ def records(rows: list[dict], *, office: bool):  # noqa: ANN201
             record[tr("rectify.col.unit")] = r["unit"]
         record.update({
             tr("rectify.col.origin"): r["origin"],
-            tr("rectify.col.category"): r["category_number"],
+            tr("rectify.col.category"): _number(r),
             tr("rectify.col.description"): r["description"],
             tr("rectify.col.risk_level"): tr(f"rectify.risk.{r['risk_level']}")
             if r["risk_level"] else "—",
@@ -116,11 +116,20 @@ def _export(me: Actor, chosen: dict) -> bytes:
         return rectification.export_excel(session, actor=me, **chosen)
 
 
+def _number(problem: dict) -> str:
+    """The category, and the problem's place in it when the category holds several: 21-2."""
+    number = str(problem["category_number"])
+    return number if problem["position"] == 1 else f"{number}-{problem['position']}"
+
+
+def _reference(problem: dict) -> str:
+    return f"{problem['origin']}-第{_number(problem)}类"
+
+
 def detail(me: Actor, row_id: int) -> dict:
     with db() as session:
         problem = rectification.get_problem(session, actor=me, row_id=row_id)
-    st.subheader(tr("rectify.detail_head", origin=problem["origin"],
-                    number=problem["category_number"]))
+    st.subheader(tr("rectify.detail_head", origin=problem["origin"], number=_number(problem)))
     badges = st.columns([1, 1, 4])
     badges[0].badge(tr(f"rectify.status.{problem['status']}"),
                     color=STATUS_COLOUR[problem["status"]])
@@ -174,7 +183,7 @@ def evidence(me: Actor, problem: dict, prefix: str) -> None:
 def _decide(me: Actor, item: dict, problem: dict) -> None:
     if st.button(tr("rectify.accept"), type="primary", key=f"rectify_accept_{item['id']}"):
         act(lambda s: rectification.accept(s, actor=me, evidence_id=item["id"]),
-            tr("rectify.accepted", ref=f"{problem['origin']}-第{problem['category_number']}类"))
+            tr("rectify.accepted", ref=_reference(problem)))
     with st.form(f"rectify_refuse_{item['id']}"):
         reason = st.text_area(tr("rectify.refuse_reason"), max_chars=500,
                               key=f"rectify_reason_{item['id']}")
@@ -225,7 +234,7 @@ def notices(me: Actor, problem: dict, prefix: str) -> None:
         st.caption(tr("notice.none"))
     if rung is None:
         return
-    ref = f"{problem['origin']}-第{problem['category_number']}类"
+    ref = _reference(problem)
     with st.form(f"{prefix}_issue_{problem['id']}", clear_on_submit=True):
         reason = st.text_input(tr("notice.issue_reason"), key=f"{prefix}_issue_reason")
         if st.form_submit_button(tr("rectify.notice_issue", kind=tr(f"notice.kind.{rung}"))):

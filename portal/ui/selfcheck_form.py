@@ -10,21 +10,38 @@ import streamlit as st
 
 from portal import cards
 from portal.i18n import format_date
-from portal.selfcheck import PROGRESS, RISK_LEVELS, RowInput
+from portal.selfcheck import MAX_PROBLEMS, PROGRESS, RISK_LEVELS, RowInput, missing_fields
 from portal.ui.context import lang, tr
 
 FIELDS = ("has_problem", "description", "risk", "risk_level", "measure", "department", "person",
           "deadline", "progress")
+PROBLEM_FIELDS = FIELDS[1:]  # per problem; 存在/不存在 is answered once per category
+BLANK = {"description": "", "risk": "", "risk_level": None, "measure": "", "department": "",
+         "person": "", "deadline": None, "progress": "open"}
 REQUIRED = ("description", "risk_level", "measure", "person", "deadline")
 BADGE_COLOUR = {cards.RED: "red", cards.YELLOW: "orange"}
 
 
-def _key(form_id: int, number: int, field: str) -> str:
-    return f"selfcheck_{form_id}_{number}_{field}"
+def _key(form_id: int, number: int, field: str, position: int = 1) -> str:
+    """A widget's key; the first problem keeps the plain key of a one-problem category."""
+    base = f"selfcheck_{form_id}_{number}_{field}"
+    return base if position == 1 else f"{base}_{position}"
+
+
+def _count_key(form_id: int, number: int) -> str:
+    return f"selfcheck_{form_id}_{number}_count"
 
 
 def _prefix(form_id: int) -> str:
     return f"selfcheck_{form_id}_"
+
+
+def by_category(rows: list[dict]) -> dict[int, list[dict]]:
+    """{category number: its stored rows by position}, in catalogue order."""
+    grouped: dict[int, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["category_number"], []).append(row)
+    return grouped
 
 
 def load(form_id: int, rows: list[dict], *, version: int) -> None:
@@ -33,12 +50,15 @@ def load(form_id: int, rows: list[dict], *, version: int) -> None:
     if st.session_state.get(marker) == version:
         return
     forget(form_id)
-    for row in rows:
-        for field in FIELDS:
-            value = row[field]
-            if field == "risk_level" and value not in RISK_LEVELS:
-                value = None  # the radio shows nothing chosen yet
-            st.session_state[_key(form_id, row["category_number"], field)] = value
+    for number, members in by_category(rows).items():
+        st.session_state[_count_key(form_id, number)] = len(members)
+        st.session_state[_key(form_id, number, "has_problem")] = members[0]["has_problem"]
+        for row in members:
+            for field in PROBLEM_FIELDS:
+                value = row[field]
+                if field == "risk_level" and value not in RISK_LEVELS:
+                    value = None  # the radio shows nothing chosen yet
+                st.session_state[_key(form_id, number, field, row["position"])] = value
     st.session_state[marker] = version
 
 
@@ -49,29 +69,39 @@ def forget(form_id: int) -> None:
     st.session_state.pop(f"selfcheck_loaded_{form_id}", None)
 
 
+def _count(form_id: int, number: int, stored: list[dict]) -> int:
+    return st.session_state.get(_count_key(form_id, number), len(stored))
+
+
 def current_rows(form_id: int, rows: list[dict]) -> list[RowInput]:
-    """The answers as the clerk has them on screen now."""
+    """The answers as the clerk has them on screen now: one `RowInput` per problem."""
     state = st.session_state
     result = []
-    for row in rows:
-        number = row["category_number"]
-        values = {field: state.get(_key(form_id, number, field), row[field]) for field in FIELDS}
-        result.append(RowInput(
-            category_number=number, has_problem=values["has_problem"],
-            description=values["description"] or "", risk=values["risk"] or "",
-            measure=values["measure"] or "", person=values["person"] or "",
-            deadline=values["deadline"] if isinstance(values["deadline"], date) else None,
-            progress=values["progress"] if values["progress"] in PROGRESS else "open",
-            risk_level=values["risk_level"] if values["risk_level"] in RISK_LEVELS else "",
-            department=values["department"] or ""))
+    for number, members in by_category(rows).items():
+        has_problem = state.get(_key(form_id, number, "has_problem"), members[0]["has_problem"])
+        stored = {r["position"]: r for r in members}
+        for position in range(1, _count(form_id, number, members) + 1):
+            saved = stored.get(position, BLANK)
+            values = {field: state.get(_key(form_id, number, field, position), saved[field])
+                      for field in PROBLEM_FIELDS}
+            result.append(RowInput(
+                category_number=number, position=position, has_problem=has_problem,
+                description=values["description"] or "", risk=values["risk"] or "",
+                measure=values["measure"] or "", person=values["person"] or "",
+                deadline=values["deadline"] if isinstance(values["deadline"], date) else None,
+                progress=values["progress"] if values["progress"] in PROGRESS else "open",
+                risk_level=values["risk_level"] if values["risk_level"] in RISK_LEVELS else "",
+                department=values["department"] or ""))
     return result
 
 
 def differs(rows: list[dict], on_screen: list[RowInput]) -> bool:
     """Whether the screen holds answers that are not saved yet."""
-    stored = {r["category_number"]: r for r in rows}
+    stored = {(r["category_number"], r["position"]): r for r in rows}
+    if set(stored) != {(r.category_number, r.position) for r in on_screen}:
+        return True
     for row in on_screen:
-        saved = stored[row.category_number]
+        saved = stored[(row.category_number, row.position)]
         if any((getattr(row, f) or None) != (saved[f] or None) for f in FIELDS
                if f not in ("has_problem", "progress")):
             return True
@@ -94,64 +124,118 @@ def carried_notice(rows: list[dict]) -> None:
 def render(form_id: int, rows: list[dict], *, editable: bool,
            errors: dict[int, list[str]]) -> None:
     """The 5 areas as tabs; in each, one bordered block per category."""
-    areas: dict[str, list[dict]] = {}
-    for row in rows:
-        areas.setdefault(row["area"], []).append(row)
-    on_screen = {r.category_number: r for r in current_rows(form_id, rows)}
+    areas: dict[str, list[list[dict]]] = {}
+    for members in by_category(rows).values():
+        areas.setdefault(members[0]["area"], []).append(members)
+    on_screen = {(r.category_number, r.position): r for r in current_rows(form_id, rows)}
     labels = []
-    for area, members in areas.items():
-        answered = sum(on_screen[r["category_number"]].has_problem is not None for r in members)
-        flagged = sum(r["category_number"] in errors for r in members)
-        label = tr("selfcheck.area_tab", area=area, answered=answered, total=len(members))
+    for area, categories in areas.items():
+        answered = sum(on_screen[(m[0]["category_number"], 1)].has_problem is not None
+                       for m in categories)
+        flagged = sum(m[0]["category_number"] in errors for m in categories)
+        label = tr("selfcheck.area_tab", area=area, answered=answered, total=len(categories))
         labels.append(label + (tr("selfcheck.area_tab_errors", count=flagged) if flagged else ""))
-    for tab, members in zip(st.tabs(labels), areas.values(), strict=True):
+    for tab, categories in zip(st.tabs(labels), areas.values(), strict=True):
         with tab:
-            for row in members:
-                _category_block(form_id, row, editable=editable,
-                                missing=errors.get(row["category_number"], []))
+            for members in categories:
+                number = members[0]["category_number"]
+                _category_block(form_id, members, editable=editable, flagged=number in errors,
+                                on_screen=on_screen)
 
 
-def _category_block(form_id: int, row: dict, *, editable: bool, missing: list[str]) -> None:
-    number = row["category_number"]
-    key = lambda field: _key(form_id, number, field)  # noqa: E731
+def _worst_card(members: list[dict]) -> str | None:
+    found = {r["card"] for r in members}
+    return cards.RED if cards.RED in found else (cards.YELLOW if cards.YELLOW in found else None)
+
+
+def _category_block(form_id: int, members: list[dict], *, editable: bool, flagged: bool,
+                    on_screen: dict) -> None:
+    first = members[0]
+    number = first["category_number"]
     with st.container(border=True, key=f"selfcheck_category_{number}"):
         head, badges = st.columns([5, 1])
-        head.markdown(f"**{tr('selfcheck.category_head', number=number)}**　{row['category']}")
-        if row["card"]:
-            badges.badge(tr(f"card.{row['card']}"), color=BADGE_COLOUR[row["card"]])
-        if row["carried"]:
-            badges.badge(tr("selfcheck.carried_badge", origin=row["history"]), color="blue")
-        st.radio(tr("selfcheck.question"), [True, False], key=key("has_problem"),
+        head.markdown(f"**{tr('selfcheck.category_head', number=number)}**　{first['category']}")
+        if card := _worst_card(members):
+            badges.badge(tr(f"card.{card}"), color=BADGE_COLOUR[card])
+        st.radio(tr("selfcheck.question"), [True, False], key=_key(form_id, number, "has_problem"),
                  format_func=lambda v: tr("selfcheck.exists") if v else tr("selfcheck.not_exists"),
                  horizontal=True, disabled=not editable)
-        if st.session_state.get(key("has_problem")):
-            left, right = st.columns(2)
-            left.text_area(_required(tr("selfcheck.col.description")), key=key("description"),
-                           max_chars=1000, disabled=not editable, height=90)
-            right.text_area(_required(tr("selfcheck.col.measure")), key=key("measure"),
-                            max_chars=1000, disabled=not editable, height=90)
-            risk, level = st.columns([2, 1])
-            risk.text_input(tr("selfcheck.col.risk"), key=key("risk"), max_chars=1000,
-                            disabled=not editable)
-            level.radio(_required(tr("selfcheck.col.risk_level")), RISK_LEVELS,
-                        key=key("risk_level"), horizontal=True, disabled=not editable,
-                        format_func=lambda v: tr(f"rectify.risk.{v}"))
-            department, person, deadline, progress = st.columns(4)
-            department.text_input(tr("selfcheck.col.department"), key=key("department"),
-                                  max_chars=40, disabled=not editable)
-            person.text_input(_required(tr("selfcheck.col.person")), key=key("person"),
-                              max_chars=40, disabled=not editable)
-            deadline.date_input(_required(tr("selfcheck.col.deadline")), key=key("deadline"),
-                                format="YYYY/MM/DD", disabled=not editable)
-            progress.selectbox(tr("selfcheck.col.progress"), PROGRESS, key=key("progress"),
-                               format_func=lambda p: tr(f"selfcheck.progress.{p}"),
-                               disabled=not editable)
-        if row["review_note"]:
-            st.warning(tr("selfcheck.review_note", note=row["review_note"]))
-        if missing:
-            st.error(tr("selfcheck.row_missing", fields="、".join(
-                tr("selfcheck.col.has_problem") if f == "has_problem" else tr(f"selfcheck.col.{f}")
-                for f in missing)))
+        answer = st.session_state.get(_key(form_id, number, "has_problem"))
+        if answer:
+            stored = {r["position"]: r for r in members}
+            count = _count(form_id, number, members)
+            for position in range(1, count + 1):
+                _problem(form_id, number, position, count=count, stored=stored.get(position),
+                         editable=editable,
+                         missing=missing_fields(on_screen[(number, position)]) if flagged
+                         else [])
+            if editable and count < MAX_PROBLEMS:
+                st.button(tr("selfcheck.add_problem"), icon=":material/add:",
+                          key=f"selfcheck_{form_id}_{number}_add", on_click=_add_problem,
+                          args=(form_id, number, count))
+        if first["review_note"]:
+            st.warning(tr("selfcheck.review_note", note=first["review_note"]))
+        if flagged and answer is None:
+            st.error(tr("selfcheck.row_missing", fields=tr("selfcheck.col.has_problem")))
+
+
+def _problem(form_id: int, number: int, position: int, *, count: int, stored: dict | None,
+             editable: bool, missing: list[str]) -> None:
+    """One problem's fields; several problems of a category are numbered and removable."""
+    key = lambda field: _key(form_id, number, field, position)  # noqa: E731
+    carried = bool(stored and stored["carried"])
+    if count > 1 or carried:
+        title, side = st.columns([5, 1])
+        title.markdown(f"**{tr('selfcheck.problem_head', position=position)}**")
+        if carried:
+            side.badge(tr("selfcheck.carried_badge", origin=stored["history"]), color="blue")
+        elif editable and count > 1:
+            side.button(tr("selfcheck.remove_problem", position=position),
+                        key=f"selfcheck_{form_id}_{number}_remove_{position}",
+                        on_click=_remove_problem, args=(form_id, number, position, count))
+    left, right = st.columns(2)
+    left.text_area(_required(tr("selfcheck.col.description")), key=key("description"),
+                   max_chars=1000, disabled=not editable, height=90)
+    right.text_area(_required(tr("selfcheck.col.measure")), key=key("measure"),
+                    max_chars=1000, disabled=not editable, height=90)
+    risk, level = st.columns([2, 1])
+    risk.text_input(tr("selfcheck.col.risk"), key=key("risk"), max_chars=1000,
+                    disabled=not editable)
+    level.radio(_required(tr("selfcheck.col.risk_level")), RISK_LEVELS, index=None,
+                key=key("risk_level"), horizontal=True, disabled=not editable,
+                format_func=lambda v: tr(f"rectify.risk.{v}"))
+    department, person, deadline, progress = st.columns(4)
+    department.text_input(tr("selfcheck.col.department"), key=key("department"),
+                          max_chars=40, disabled=not editable)
+    person.text_input(_required(tr("selfcheck.col.person")), key=key("person"),
+                      max_chars=40, disabled=not editable)
+    deadline.date_input(_required(tr("selfcheck.col.deadline")), key=key("deadline"),
+                        value=None, format="YYYY/MM/DD", disabled=not editable)
+    progress.selectbox(tr("selfcheck.col.progress"), PROGRESS, key=key("progress"),
+                       format_func=lambda p: tr(f"selfcheck.progress.{p}"),
+                       disabled=not editable)
+    if missing:
+        st.error(tr("selfcheck.row_missing", fields="、".join(
+            tr(f"selfcheck.col.{f}") for f in missing)))
+
+
+def _add_problem(form_id: int, number: int, count: int) -> None:
+    """A further problem in the category, starting blank."""
+    for field, value in BLANK.items():
+        st.session_state[_key(form_id, number, field, count + 1)] = value
+    st.session_state[_count_key(form_id, number)] = count + 1
+
+
+def _remove_problem(form_id: int, number: int, position: int, count: int) -> None:
+    """Drop one problem; the ones after it move up one place (saved with the next save)."""
+    state = st.session_state
+    for later in range(position, count):
+        for field in PROBLEM_FIELDS:
+            state[_key(form_id, number, field, later)] = state.get(
+                _key(form_id, number, field, later + 1), BLANK[field])
+    for field in PROBLEM_FIELDS:
+        state.pop(_key(form_id, number, field, count), None)
+    state[_count_key(form_id, number)] = count - 1
 
 
 def _required(label: str) -> str:
@@ -159,32 +243,38 @@ def _required(label: str) -> str:
 
 
 def document(rows: list[dict]) -> None:
-    """A submission read as a document: area, then category, then its problem."""
-    areas: dict[str, list[dict]] = {}
-    for row in rows:
-        areas.setdefault(row["area"], []).append(row)
-    for area, members in areas.items():
-        found = [r for r in members if r["has_problem"]]
+    """A submission read as a document: area, then category, then its problems."""
+    areas: dict[str, list[list[dict]]] = {}
+    for members in by_category(rows).values():
+        areas.setdefault(members[0]["area"], []).append(members)
+    for area, categories in areas.items():
+        found = [m for m in categories if m[0]["has_problem"]]
         st.markdown(f"#### {area}")
-        st.caption(tr("selfcheck.doc_area_line", total=len(members), found=len(found)))
-        for row in found:
+        st.caption(tr("selfcheck.doc_area_line", total=len(categories), found=len(found)))
+        for members in found:
             with st.container(border=True):
-                st.markdown(f"**{tr('selfcheck.category_head', number=row['category_number'])}**"
-                            f"　{row['category']}")
-                if row["carried"]:
-                    st.badge(tr("selfcheck.carried_badge", origin=row["history"]), color="blue")
-                for field in ("description", "risk", "measure"):
-                    if row[field]:
-                        st.caption(tr(f"selfcheck.col.{field}"))
-                        st.text(row[field])
-                if row["risk_level"]:
-                    st.text(tr("selfcheck.doc_risk_level",
-                               level=tr(f"rectify.risk.{row['risk_level']}"),
-                               department=row["department"] or "—"))
-                st.text(tr("selfcheck.doc_owner", person=row["person"] or "—",
-                           deadline=format_date(row["deadline"], lang())
-                           if row["deadline"] else "—",
-                           progress=tr(f"selfcheck.progress.{row['progress']}")))
-        absent = [str(r["category_number"]) for r in members if r["has_problem"] is False]
+                first = members[0]
+                st.markdown(f"**{tr('selfcheck.category_head', number=first['category_number'])}**"
+                            f"　{first['category']}")
+                for row in members:
+                    _document_problem(row, count=len(members))
+        absent = [str(m[0]["category_number"]) for m in categories if m[0]["has_problem"] is False]
         if absent:
             st.caption(tr("selfcheck.doc_absent", numbers="、".join(absent)))
+
+
+def _document_problem(row: dict, *, count: int) -> None:
+    if count > 1:
+        st.markdown(f"**{tr('selfcheck.doc_problem_head', position=row['position'], count=count)}**")
+    if row["carried"]:
+        st.badge(tr("selfcheck.carried_badge", origin=row["history"]), color="blue")
+    for field in ("description", "risk", "measure"):
+        if row[field]:
+            st.caption(tr(f"selfcheck.col.{field}"))
+            st.text(row[field])
+    if row["risk_level"]:
+        st.text(tr("selfcheck.doc_risk_level", level=tr(f"rectify.risk.{row['risk_level']}"),
+                   department=row["department"] or "—"))
+    st.text(tr("selfcheck.doc_owner", person=row["person"] or "—",
+               deadline=format_date(row["deadline"], lang()) if row["deadline"] else "—",
+               progress=tr(f"selfcheck.progress.{row['progress']}")))

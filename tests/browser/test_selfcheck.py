@@ -39,6 +39,14 @@ def test_unit_fills_the_form_and_submits_then_the_supervisor_returns_it(start_se
     wait_ready(unit)
     unit.get_by_text("请填写：整改时限").wait_for()  # inline, under category 1
 
+    category_block(unit, 1).get_by_role("button", name="增加一个问题").click()  # a second one
+    wait_ready(unit)
+    category_block(unit, 1).get_by_text("问题 2", exact=True).wait_for()
+    assert category_block(unit, 1).get_by_label("问题描述").count() == 2
+    category_block(unit, 1).get_by_role("button", name="删除问题 2").click()
+    wait_ready(unit)
+    assert category_block(unit, 1).get_by_label("问题描述").count() == 1
+
     category_block(unit, 1).get_by_text("不存在", exact=True).click()
     wait_ready(unit)
     unit.get_by_role("button", name="其余类别标记为“不存在”").click()

@@ -65,6 +65,8 @@ def test_seed_demo_selfchecks_give_the_rectification_ledger_every_state(session)
     closed = next(r for r in rows if r["status"] == "closed")
     evidence = rectification.get_problem(session, actor=office, row_id=closed["id"])["evidence"]
     assert [e["decision"] for e in evidence] == ["accepted", "refused"]
+    twice = [(r["unit"], r["position"]) for r in rows if r["category_number"] == 21]
+    assert sorted(twice) == [("区市场监管局", 1), ("区市场监管局", 2)]  # two problems, one category
 
 
 def test_seed_demo_cases_give_the_dashboard_every_status(session, monkeypatch):

@@ -1,6 +1,9 @@
 """The rectification ledger (整改台账, #14): self-check problems across quarters, closed by
-evidence (销号), supervised on the 三单一函 ladder when overdue, exported in the offices' layout."""
+evidence (销号), supervised on the 三单一函 ladder when overdue, exported in the offices' layout.
+A category may hold several problems: each is its own row of the form and its own entry of the
+ledger, carried over and closed on its own."""
 
+from dataclasses import replace
 from datetime import date, datetime
 from io import BytesIO
 
@@ -14,7 +17,7 @@ from portal.errors import FormInvalid, NotFound, PermissionDenied, ValidationErr
 from portal.models import Notice, SelfcheckRow
 from portal.rectification import EvidenceInput
 from portal.roles import Role
-from portal.selfcheck import FormIncomplete
+from portal.selfcheck import FormIncomplete, RowInput
 from tests.factories import make_user
 from tests.services.test_reports import PNG
 from tests.services.test_selfcheck import COMPLETE, answers
@@ -283,3 +286,126 @@ def test_the_excel_export_reads_back_in_the_ledger_layout(session, people, q3, a
     assert values[5:11] == ["高", PROBLEM["measure"], "政务服务科", "王科长",
                             datetime(2026, 12, 31), "整改中"]
     assert values[12] == 0
+
+
+# ---- several problems in one category ---------------------------------------------------------
+
+SECOND = {"description": "审批事项办理时限公示不全", "measure": "补齐公示并每月核对",
+          "person": "赵科长", "deadline": date(2026, 12, 15), "risk_level": "low",
+          "department": "审批科"}
+
+
+def two_problems_in_16(**more) -> list[RowInput]:
+    rows = answers(n16=PROBLEM, **more)
+    rows.insert(16, RowInput(category_number=16, position=2, has_problem=True, **SECOND))
+    return rows
+
+
+def _form(session, people, campaign, unit="fgj"):
+    return selfcheck.open_form(session, actor=people[unit], campaign_id=campaign.id)
+
+
+def _category(session, form_id, number):
+    return session.exec(select(SelfcheckRow).where(
+        SelfcheckRow.form_id == form_id, SelfcheckRow.category_number == number)
+        .order_by(SelfcheckRow.position)).all()
+
+
+def test_a_category_holds_two_problems_and_the_ledger_lists_both(session, people, q3):
+    form = _form(session, people, q3)
+    selfcheck.submit(session, actor=people["fgj"], form_id=form.id, version=form.version,
+                     rows=two_problems_in_16())
+    view = selfcheck.form_view(session, actor=people["fgj"], form_id=form.id)
+    assert [(r["position"], r["description"]) for r in view["rows"]
+            if r["category_number"] == 16] == [(1, PROBLEM["description"]),
+                                                (2, SECOND["description"])]
+    assert len(view["rows"]) == 33
+    ledger, total = rectification.unit_ledger(session, actor=people["fgj"])
+    assert total == 2
+    assert sorted((r["category_number"], r["risk_level"]) for r in ledger) == [
+        (16, "high"), (16, "low")]
+    completion = selfcheck.completion(session, actor=people["office"], campaign_id=q3.id)
+    assert next(c for c in completion if c["unit"] == "区发改局")["problems"] == 2
+
+
+def test_progress_counts_categories_and_each_incomplete_problem():
+    rows = two_problems_in_16()
+    rows[16] = replace(rows[16], person="", deadline=None)
+    progress = selfcheck.fill_progress(rows)
+    assert progress == {"answered": 32, "total": 32, "incomplete": 1}
+    assert selfcheck.missing_by_category(rows) == {16: ["person", "deadline"]}
+
+
+def test_an_incomplete_second_problem_stops_the_submission(session, people, q3):
+    form = _form(session, people, q3)
+    rows = two_problems_in_16()
+    rows[16] = replace(rows[16], risk_level="")
+    with pytest.raises(FormIncomplete) as incomplete:
+        selfcheck.submit(session, actor=people["fgj"], form_id=form.id, version=form.version,
+                         rows=rows)
+    assert incomplete.value.missing == {16: ["risk_level"]}
+    assert len(_category(session, form.id, 16)) == 1  # nothing written
+
+
+def test_a_removed_draft_problem_is_deleted(session, people, q3):
+    form = _form(session, people, q3)
+    saved = selfcheck.save_draft(session, actor=people["fgj"], form_id=form.id,
+                                 version=form.version, rows=two_problems_in_16())
+    assert len(_category(session, form.id, 16)) == 2
+    selfcheck.save_draft(session, actor=people["fgj"], form_id=form.id, version=saved.version,
+                         rows=answers(n16=PROBLEM))
+    assert [r.description for r in _category(session, form.id, 16)] == [PROBLEM["description"]]
+
+
+def test_problems_are_numbered_from_one_without_gaps(session, people, q3):
+    form = _form(session, people, q3)
+    rows = answers(n16=PROBLEM)
+    rows.append(RowInput(category_number=16, position=3, has_problem=True, **SECOND))
+    with pytest.raises(ValidationError) as refused:
+        selfcheck.save_draft(session, actor=people["fgj"], form_id=form.id,
+                             version=form.version, rows=rows)
+    assert refused.value.key == "error.selfcheck_problem_count"
+    assert len(_category(session, form.id, 16)) == 1
+
+
+def test_both_problems_are_carried_and_a_carried_one_cannot_be_removed(session, people, q3):
+    form = _form(session, people, q3)
+    selfcheck.submit(session, actor=people["fgj"], form_id=form.id, version=form.version,
+                     rows=two_problems_in_16())
+    q4 = selfcheck.open_next_campaign(session, actor=people["office"])
+    nxt = _form(session, people, q4)
+    assert _form(session, people, q4).id == nxt.id  # opening again duplicates nothing
+    carried = _category(session, nxt.id, 16)
+    assert [(r.position, r.description, r.carried_from_id is not None) for r in carried] == [
+        (1, PROBLEM["description"], True), (2, SECOND["description"], True)]
+    with pytest.raises(ValidationError) as refused:
+        selfcheck.save_draft(session, actor=people["fgj"], form_id=nxt.id, version=nxt.version,
+                             rows=answers(n16=PROBLEM))
+    assert refused.value.key == "error.selfcheck_problem_kept"
+    assert refused.value.params["row"] == 16
+    assert len(_category(session, nxt.id, 16)) == 2
+    # a further problem may be added after the carried ones
+    rows = two_problems_in_16()
+    rows.insert(17, RowInput(category_number=16, position=3, has_problem=True,
+                             **(SECOND | {"description": "新发现：收费公示未更新"})))
+    selfcheck.submit(session, actor=people["fgj"], form_id=nxt.id, version=nxt.version,
+                     rows=rows)
+    ledger, total = rectification.unit_ledger(session, actor=people["fgj"])
+    assert total == 3
+    assert sorted(r["origin"] for r in ledger) == ["2026年第3季度", "2026年第3季度",
+                                                    "2026年第4季度"]
+
+
+def test_each_problem_of_a_category_is_closed_on_its_own(session, people, q3):
+    form = _form(session, people, q3)
+    selfcheck.submit(session, actor=people["fgj"], form_id=form.id, version=form.version,
+                     rows=two_problems_in_16())
+    first, second = _category(session, form.id, 16)
+    evidence = rectification.submit_evidence(session, actor=people["fgj"], row_id=second.id,
+                                             data=EvidenceInput(text="公示已补齐，附截图"))
+    rectification.accept(session, actor=people["office"], evidence_id=evidence.id)
+    counts = rectification.status_counts(session, actor=people["fgj"])
+    assert (counts["open"], counts["closed"]) == (1, 1)
+    q4 = selfcheck.open_next_campaign(session, actor=people["office"])
+    carried = _category(session, _form(session, people, q4).id, 16)
+    assert [(r.position, r.origin_id) for r in carried] == [(1, first.id)]
