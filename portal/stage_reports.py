@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, case
 from sqlmodel import Session, col, func, select
 
-from portal import attachments, audit, clock, escalation, numbering, text_rules, workdays
+from portal import attachments, audit, cards, clock, escalation, numbering, text_rules, workdays
 from portal.attachments import Upload
 from portal.errors import FieldChecks, NotFound, PermissionDenied, ValidationError
 from portal.models import StageReport, StageReportFile, StageRequest, StageRequestFile, Unit
@@ -206,7 +206,9 @@ def request_status(session: Session, *, actor: Actor, request_id: int, state: st
         (NOT_SUBMITTED, RETURNED, LATE, ON_TIME, ACCEPTED))), else_=9)
     rows = session.exec(query.order_by(order, Unit.sort_order, Unit.id)
                         .offset((max(page, 1) - 1) * page_size).limit(page_size)).all()
-    return [{**_report_dict(r), "unit": unit, "state": st} for r, unit, st in rows], total
+    card = _carder(session)
+    return [{**_report_dict(r), "unit": unit, "state": st, "card": card(r)}
+            for r, unit, st in rows], total
 
 
 def state_counts(session: Session, *, actor: Actor, request_id: int) -> dict[str, int]:
@@ -218,6 +220,20 @@ def state_counts(session: Session, *, actor: Actor, request_id: int) -> dict[str
                                     .where(StageReport.request_id == request_id)
                                     .group_by(state_col)).all()))
     return counts
+
+
+def _carder(session: Session):  # noqa: ANN202
+    """红黄牌 of a unit's report it still owes (not submitted, or returned): red past its due
+    date, yellow on it or the working day before, on the same calendar as every deadline."""
+    today = clock.today()
+    yellow_until = workdays.add_working_days(today, 1, session=session)
+
+    def card(row: StageReport) -> str | None:
+        if row.status not in OPEN:
+            return None
+        return cards.classify(row.due_on, today, yellow_until)
+
+    return card
 
 
 def _report_dict(row: StageReport) -> dict:
@@ -238,7 +254,9 @@ def my_requests(session: Session, *, actor: Actor) -> list[dict]:
                         .join(StageReport, col(StageReport.request_id) == StageRequest.id)
                         .where(StageReport.unit_id == actor.unit_id)
                         .order_by(order, StageReport.due_on, StageRequest.id)).all()
-    return [{**_request_dict(request), "mine": {**_report_dict(row), "state": st}}
+    card = _carder(session)
+    return [{**_request_dict(request), "mine": {**_report_dict(row), "state": st,
+                                                "card": card(row)}}
             for request, row, st in rows]
 
 

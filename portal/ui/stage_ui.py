@@ -13,7 +13,7 @@ from portal.roles import Actor, Role
 from portal.ui import report_actions
 from portal.ui.context import audited, db, lang, tr
 from portal.ui.text import plain, show_field, show_text
-from portal.ui.widgets import act, ask_to_confirm, pager, pick_row
+from portal.ui.widgets import act, ask_to_confirm, card_styled, pager, pick_row
 
 PAGE_SIZE = 20
 ALL = 0  # the "全部单位" choice of the units multiselect
@@ -24,6 +24,10 @@ BADGE = {stage_reports.NOT_SUBMITTED: "red", stage_reports.ON_TIME: "green",
 
 def _date(value: date | None) -> str:
     return format_date(value, lang()) if value else "—"
+
+
+def _card(card: str | None) -> str:
+    return tr(f"card.{card}") if card else ""
 
 
 def _state(state: str) -> str:
@@ -117,11 +121,13 @@ def status_table(me: Actor, request: dict) -> None:
             session, actor=me, request_id=request["id"],
             page=int(st.session_state.get(key, 1)), page_size=PAGE_SIZE)
     st.caption(tr("stage.status_pick"))
-    records = [{tr("stage.field.unit"): r["unit"], tr("stage.field.state"): _state(r["state"]),
+    records = [{tr("card.col"): _card(r["card"]),
+                tr("stage.field.unit"): r["unit"], tr("stage.field.state"): _state(r["state"]),
                 tr("stage.field.due_on"): _date(r["due_on"]),
                 tr("stage.field.submitted_at"): format_datetime(r["submitted_at"], lang())
                 if r["submitted_at"] else "—"} for r in rows]
-    chosen = pick_row(records, [r["id"] for r in rows], key=f"stage_status_{request['id']}")
+    chosen = pick_row(card_styled(records, tr("card.col")), [r["id"] for r in rows],
+                      key=f"stage_status_{request['id']}")
     pager(total=total, page_size=PAGE_SIZE, key=key)
     if chosen is None:
         return
@@ -223,10 +229,12 @@ def my_requests(me: Actor) -> None:
         st.info(tr("stage.mine_none"))
         return
     st.caption(tr("stage.mine_hint"))
-    records = [{tr("stage.field.number"): r["number"], tr("stage.field.title"): r["title"],
+    records = [{tr("card.col"): _card(r["mine"]["card"]),
+                tr("stage.field.number"): r["number"], tr("stage.field.title"): r["title"],
                 tr("stage.field.due_on"): _date(r["mine"]["due_on"]),
                 tr("stage.field.state"): _state(r["mine"]["state"])} for r in rows]
-    chosen = pick_row(records, [r["id"] for r in rows], key="mystage_table")
+    chosen = pick_row(card_styled(records, tr("card.col")), [r["id"] for r in rows],
+                      key="mystage_table")
     if chosen is None:
         return
     with db() as session:

@@ -34,6 +34,8 @@ def test_the_office_sees_who_has_submitted_and_the_late_units_notices(open_page,
     status = next(f for f in app.dataframe if f.key == f"stage_status_{request_id}").value
     states = dict(zip(status["单位"], status["状态"], strict=True))
     assert states[demo_stage.MISSING] == "未报送" and states[demo_stage.WAITING] == "按时报送"
+    cards = dict(zip(status["单位"], status["红黄牌"], strict=True))
+    assert cards[demo_stage.MISSING] == "红牌" and cards[demo_stage.WAITING] == ""  # owes / done
     assert "督办通知（三单一函）" in texts(app)
     notices = next(f for f in app.dataframe if "文号" in f.value.columns).value
     assert set(notices["督办事项"].str.startswith("【报送事项】")) == {True}

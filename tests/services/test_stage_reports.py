@@ -128,6 +128,21 @@ def test_a_submission_after_the_due_date_is_late(session, office, fgj, monkeypat
     assert {r["unit"]: r["state"] for r in rows}["区发改局"] == "late"
 
 
+def test_units_that_still_owe_the_report_carry_yellow_then_red_cards(session, office, fgj,
+                                                                    monkeypatch):
+    request = ask(session, office)
+    cards = lambda: {r["unit"]: r["card"] for r in stage_reports.request_status(  # noqa: E731
+        session, actor=office, request_id=request.id)[0]}
+    assert set(cards().values()) == {None}  # Monday, due Friday
+    _at(monkeypatch, date(2026, 12, 10))  # the working day before
+    assert set(cards().values()) == {"yellow"}
+    send(session, fgj, request)
+    _at(monkeypatch, date(2026, 12, 14))
+    assert cards() == {"区发改局": None, "区住建局": "red", "区市场监管局": "red"}
+    mine = stage_reports.my_requests(session, actor=fgj)
+    assert [r["mine"]["card"] for r in mine] == [None]
+
+
 def test_a_unit_sees_only_its_requests_and_its_own_submission(session, office, fgj, zjj):
     request = ask(session, office, units=("区发改局", "区住建局"))
     other = ask(session, office, units=("区市场监管局",))
