@@ -26,10 +26,11 @@ def start_run() -> Actor | None:
     settings = get_settings()
     with db() as session:
         authenticator = stauth.Authenticate(
-            users.credentials(session), settings.cookie_name, settings.cookie_key,
+            {"usernames": {}}, settings.cookie_name, settings.cookie_key,
             settings.cookie_expiry_days, auto_hash=False, login_sleep_time=0)
         st.session_state[_KEY] = authenticator
         was_in = bool(st.session_state.get("authentication_status"))
+        _credentials(authenticator, session, _named_account(authenticator, was_in))
         try:
             authenticator.login(location="unrendered")
         except LoginError:  # the cookie names an account that was deactivated meanwhile
@@ -55,6 +56,20 @@ def start_run() -> Actor | None:
         _forget()
     st.session_state["actor"] = current
     return current
+
+
+def _named_account(authenticator: stauth.Authenticate, was_in: bool) -> str | None:
+    """The one account this run can concern: the session's, or the login cookie's."""
+    if was_in:
+        return st.session_state.get("username")
+    token = authenticator.cookie_controller.get_cookie()  # None, False or the decoded cookie
+    return token.get("username") if isinstance(token, dict) else None
+
+
+def _credentials(authenticator: stauth.Authenticate, session, username: str | None) -> None:  # noqa: ANN001
+    """Give the authenticator that one account only, never every account."""
+    authenticator.authentication_controller.authentication_model.credentials = (
+        users.credentials(session, usernames=[username] if username else []))
 
 
 def _end_session(authenticator: stauth.Authenticate) -> None:
@@ -130,9 +145,8 @@ def login_form() -> None:
 def sign_in(current: Actor) -> None:
     """Mark `current` as logged in (session and cookie) and rerun into their navigation."""
     authenticator = _authenticator()
-    with db() as session:  # an account created in this run is not in the run's credentials yet
-        authenticator.authentication_controller.authentication_model.credentials = (
-            users.credentials(session))
+    with db() as session:  # the run's credentials named the cookie's account, if any
+        _credentials(authenticator, session, current.username)
     authenticator.authentication_controller.login(token={"username": current.username})
     st.session_state[_LOGIN_AT] = clock.precise_now()
     _set_cookie(authenticator)

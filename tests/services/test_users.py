@@ -1,4 +1,5 @@
 import pytest
+from sqlalchemy import event
 
 from portal import users
 from portal.auth import LoginFailed, authenticate
@@ -81,9 +82,29 @@ def test_deactivated_users_cannot_log_in_or_act(session):
     worker = make_user(session, Role.SUPERVISOR)
     users.set_user_active(session, actor=admin, user_id=worker.user_id, active=False)
     assert users.load_actor(session, username=worker.username) is None
-    assert worker.username not in users.credentials(session)["usernames"]
+    assert worker.username not in users.credentials(session, usernames=[worker.username])[
+        "usernames"]
     with pytest.raises(LoginFailed):
         authenticate(session, username=worker.username, password=PASSWORD)
+
+
+def test_credentials_hold_only_the_named_accounts_whatever_the_number_of_accounts(session):
+    """A page run gives the authenticator the cookie's account, not every account."""
+    named = make_user(session, Role.SUPERVISOR)
+    others = [make_user(session, Role.UNIT) for _ in range(5)]
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(session.get_bind(), "before_cursor_execute", listen)
+    try:
+        found = users.credentials(session, usernames=[named.username])
+        nobody = users.credentials(session, usernames=[])
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", listen)
+    assert list(found["usernames"]) == [named.username]
+    assert found["usernames"][named.username]["password"].startswith("$")  # a hash
+    assert not set(found["usernames"]) & {o.username for o in others}
+    assert nobody == {"usernames": {}}
+    assert len(statements) == 1  # one query, by name; none at all without a name
 
 
 def test_reset_password_replaces_the_old_one(session):
