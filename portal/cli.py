@@ -23,7 +23,7 @@ from portal import (
     workdays,
 )
 from portal.db import make_engine, session_scope
-from portal.errors import PortalError
+from portal.errors import JobRunning, PortalError
 from portal.i18n import t
 from portal.passwords import generate_password
 
@@ -422,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except JobRunning as exc:  # another node's cron run: skipping is the expected outcome
+        print(t(exc.key, **exc.params))
+        return 0
     except PortalError as exc:
         print(t(exc.key, **exc.params), file=sys.stderr)
         return 1

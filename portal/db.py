@@ -131,6 +131,34 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+# ---- jobs that run on one node only --------------------------------------------------------
+
+JOB_LOCKS = {"escalate": 7_230_001, "daily": 7_230_002, "close_unrated": 7_230_003}
+
+
+def take_job_lock(session: Session, job: str) -> bool:
+    """Whether this transaction may run the job: False while another run of it is under way.
+
+    A cron on several nodes (or a manual run during the cron's) must not issue the same notice
+    twice. PostgreSQL: a transaction-level advisory lock, released at commit or rollback, so a
+    second node skips at once; it reads after the first committed and finds nothing left to do.
+    SQLite: the write lock, taken before the job reads, waited for up to the busy timeout.
+    Inside a savepoint (the tests' transactions) the outer transaction already holds it.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return bool(connection.exec_driver_sql(
+            f"SELECT pg_try_advisory_xact_lock({JOB_LOCKS[job]})").scalar())
+    try:
+        lock_for_write(session)
+    except DBAPIError as error:
+        if is_busy(error):
+            session.rollback()
+            return False
+        raise
+    return True
+
+
 # ---- errors of the database itself -------------------------------------------------------
 
 _BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available

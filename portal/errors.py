@@ -57,3 +57,7 @@ class FieldChecks:
     def raise_if_any(self) -> None:
         if self.errors:
             raise FormInvalid(self.errors)
+
+
+class JobRunning(PortalError):
+    """Another run of a scheduled job (escalate, the daily reminders) is under way: skipped."""

@@ -19,7 +19,8 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from portal import audit, clock, numbering, supervised, text_rules, workdays
-from portal.errors import NotFound, PermissionDenied, ValidationError
+from portal.db import take_job_lock
+from portal.errors import JobRunning, NotFound, PermissionDenied, ValidationError
 from portal.models import (
     KeyTask,
     Notice,
@@ -213,10 +214,13 @@ def escalate(session: Session, *, today: date, dry_run: bool = False, force: boo
     """Issue the next notice for every supervised item whose current deadline has passed.
 
     Nothing on a non-working day unless `force`. Idempotent: a notice issued today carries a
-    deadline after today, so a second run on the same day finds nothing overdue.
+    deadline after today, so a second run on the same day finds nothing overdue. One run at a
+    time: while another node's run is under way this one raises `JobRunning` (nothing done).
     """
     if not force and not workdays.is_working_day(today, session=session):
         return []
+    if not take_job_lock(session, "escalate"):
+        raise JobRunning("error.job_running")
     unit_names = dict(session.exec(select(Unit.id, Unit.name)).all())
     issued: list[Issued] = []
     for item in supervised.overdue(session, today=today, kinds=kinds):

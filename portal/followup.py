@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from portal import audit, clock, report_flow, text_rules, workdays
-from portal.errors import NotFound, PermissionDenied, ValidationError
+from portal.db import take_job_lock
+from portal.errors import JobRunning, NotFound, PermissionDenied, ValidationError
 from portal.models import Report, ReportEvent, ReportRating, Unit
 from portal.report_types import FollowupResult, RatingChannel, Status
 from portal.roles import Actor, Role
@@ -109,6 +110,8 @@ def close_unrated(session: Session, *, today: date, dry_run: bool = False) -> in
     count = session.exec(select(func.count()).select_from(Report).where(condition)).one()
     if dry_run or not count:
         return count
+    if not take_job_lock(session, "close_unrated"):
+        raise JobRunning("error.job_running")
     now = clock.now() if clock.today() == today else datetime.combine(today, time(7, 30))
     note = f"答复后 {days} 个工作日内未评价，按已办结（未评价）结案"
     session.execute(sa.insert(ReportEvent).from_select(

@@ -12,6 +12,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from portal import cards, followup, quotas, workdays
+from portal.db import take_job_lock
+from portal.errors import JobRunning
 from portal.models import Report, SelfcheckCampaign, SelfcheckCampaignUnit, SelfcheckForm, User
 from portal.notifications import hooks
 from portal.notifications.outbox import enqueue, link
@@ -43,6 +45,10 @@ def _new(session: Session, keys: dict[str, object]) -> list:
 
 
 def run_daily(session: Session, *, today: date) -> DailyResult:
+    """The morning's cards, self-check and quota warnings, and 回访 reminders; one node at a
+    time (`JobRunning` while another run is under way)."""
+    if not take_job_lock(session, "daily"):
+        raise JobRunning("error.job_running")
     result = DailyResult()
     for which in (cards.RED, cards.YELLOW):
         carded = session.exec(select(Report).where(
