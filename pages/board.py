@@ -3,7 +3,7 @@ import streamlit as st
 from portal import board, clock, stats
 from portal.i18n import format_date
 from portal.ui import stats_ui
-from portal.ui.context import db, lang, tr
+from portal.ui.context import db_read, lang, tr
 from portal.ui.report_view import category_label
 from portal.ui.text import plain, show_text
 
@@ -16,7 +16,7 @@ year = left.selectbox(tr("board.year"), list(range(today.year, today.year - 5, -
 month = right.selectbox(tr("board.month"), [None, *range(1, 13)], key="board_month",
                         format_func=lambda m: tr("board.whole_year") if m is None
                         else tr("board.month_n", n=m), placeholder=tr("board.whole_year"))
-with db() as session:
+with db_read() as session:
     figures = board.period_board(session, year=int(year), month=month)
 
 

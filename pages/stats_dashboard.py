@@ -5,7 +5,7 @@ from portal.errors import PortalError
 from portal.i18n import format_date
 from portal.roles import Role
 from portal.ui import stats_ui
-from portal.ui.context import db, lang, show_error, tr
+from portal.ui.context import db_read, lang, show_error, tr
 from portal.ui.guard import require_login
 
 me = require_login(Role.SUPERVISOR, Role.DISCIPLINE)
@@ -16,7 +16,7 @@ start, end = stats_ui.period_picker("stats")
 by = st.radio(tr("stats.trend_by"), ("month", "week"), horizontal=True, key="stats_trend_by",
               format_func=lambda k: tr(f"stats.by.{k}"))
 try:
-    with db() as session:
+    with db_read() as session:
         board = dashboard.office_dashboard(session, actor=me, start=start, end=end, trend_by=by)
 except PortalError as error:
     show_error(error)

@@ -14,6 +14,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///db/portal.sqlite3"
+    # the dashboards' read-only queries on a replica (a PostgreSQL hot standby); empty: the same
+    # database as everything else
+    read_database_url: str = ""
     timezone: str = "Asia/Shanghai"
     cookie_name: str = "yingshang_portal_auth"
     cookie_key: str = ""

@@ -24,13 +24,35 @@ def engine() -> Engine:
     return make_engine()
 
 
+@st.cache_resource
+def read_engine() -> Engine:
+    """The dashboards' read replica (READ_DATABASE_URL), or the one database."""
+    url = get_settings().read_database_url
+    return make_engine(url) if url else engine()
+
+
 @contextmanager
 def db() -> Iterator[Session]:
     """A session for one call; a database that cannot serve (locked, full, read-only) becomes
     ServiceUnavailable, which every form shows as "系统繁忙…" like any refusal, keeping what
     the user typed, instead of a traceback."""
+    with _session(engine()) as session:
+        yield session
+
+
+@contextmanager
+def db_read() -> Iterator[Session]:
+    """A session for figures only (dashboards, the public board): on the read replica when
+    READ_DATABASE_URL names one, so the offices' big aggregates leave the primary to the
+    filings. Never for a write, an audited download or anything a user just changed."""
+    with _session(read_engine()) as session:
+        yield session
+
+
+@contextmanager
+def _session(bound: Engine) -> Iterator[Session]:
     try:
-        with session_scope(engine()) as session:
+        with session_scope(bound) as session:
             yield session
     except Exception as error:
         if is_unavailable(error):

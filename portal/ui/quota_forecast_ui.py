@@ -7,11 +7,11 @@ import streamlit as st
 from portal import quota_forecast
 from portal.i18n import format_date
 from portal.roles import Actor
-from portal.ui.context import db, lang, tr
+from portal.ui.context import db_read, lang, tr
 
 
 def render(actor: Actor, *, year: int, on) -> None:  # noqa: ANN001
-    with db() as session:
+    with db_read() as session:
         result = quota_forecast.forecast(session, actor=actor, year=year, on=on)
     st.subheader(tr("forecast.title"))
     st.caption(tr("forecast.intro", days=result["elapsed_days"]))

@@ -235,7 +235,7 @@ def bulletin_form(actor: Actor) -> None:
 def scoring_section(actor: Actor) -> None:
     """考核评分 of a quarter or the year: the ranking, and one unit's breakdown line by line."""
     from portal import scoring
-    from portal.ui.context import db
+    from portal.ui.context import db_read
 
     st.subheader(tr("scoring.title"))
     today = clock.today()
@@ -245,7 +245,7 @@ def scoring_section(actor: Actor) -> None:
     quarter = right.selectbox(tr("scoring.quarter"), [None, 1, 2, 3, 4], key="scoring_quarter",
                               format_func=lambda q: tr("scoring.whole_year") if q is None
                               else tr("scoring.quarter_n", n=q))
-    with db() as session:
+    with db_read() as session:
         result = scoring.scores(session, actor=actor, year=year, quarter=quarter)
     table = [{tr("scoring.col.rank"): u["rank"] if u["rank"] else tr("scoring.unranked"),
               tr("stats.unit"): u["unit"], tr("stats.accepted"): u["accepted"],

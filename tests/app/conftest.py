@@ -34,6 +34,7 @@ def open_page(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cal
     monkeypatch.setenv("DATABASE_URL", demo_db_url)
     get_settings.cache_clear()
     context.engine.clear()
+    context.read_engine.clear()
     monkeypatch.chdir(ROOT)
 
     def run(script: str, username: str | None = None, lang: str = "zh") -> AppTest:
@@ -46,6 +47,7 @@ def open_page(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cal
 
     yield run
     context.engine.clear()
+    context.read_engine.clear()
 
 
 @pytest.fixture

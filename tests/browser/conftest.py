@@ -54,11 +54,15 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class Server:
-    def __init__(self, database: Path) -> None:
+    """`streamlit run app.py` on a free port, on a SQLite file or any database URL."""
+
+    def __init__(self, database: Path | None = None, *, database_url: str | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.database = database
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "BCRYPT_ROUNDS": "4"}
+        env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{database}",
+               "BCRYPT_ROUNDS": "4", **(env or {})}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true",

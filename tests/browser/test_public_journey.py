@@ -69,7 +69,8 @@ def test_a_company_owner_files_copies_the_code_tracks_and_rates_on_a_phone(start
     phone.get_by_label("手机号码").fill("13904751234")
     phone.get_by_role("button", name="提交", exact=True).click()
     box = phone.locator(".st-key-report_filed_box")
-    box.wait_for()
+    box.locator("[data-testid='stMetricValue']").last.wait_for()  # the code after the number
+    wait_ready(phone)
     tracking_no, code = re.search(r"受理编号\s*(YS\d{4}-\d{6})\s*查询码\s*(\w{8})",
                                   box.inner_text()).groups()
     box.get_by_role("button", name="复制受理编号和查询码").tap()
