@@ -184,6 +184,8 @@ def _problem(form_id: int, number: int, position: int, *, count: int, stored: di
     """One problem's fields; several problems of a category are numbered and removable."""
     key = lambda field: _key(form_id, number, field, position)  # noqa: E731
     carried = bool(stored and stored["carried"])
+    if position > 1:
+        st.divider()
     if count > 1 or carried:
         title, side = st.columns([5, 1])
         title.markdown(f"**{tr('selfcheck.problem_head', position=position)}**")
