@@ -415,7 +415,30 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--week", help="ISO 周，如 2026-W44")
     notice.add_argument("--out", default=".", help="输出目录（默认当前目录）")
     notice.set_defaults(func=_bulletin)
+    bench = sub.add_parser("bench", help="性能测试：批量生成大数据库，各页面调用与手写 SQL 下限对比")
+    bench.add_argument("--reports", type=_positive, default=1_000_000, help="反映问题件数（默认 1,000,000）")
+    bench.add_argument("--units", type=_positive, default=200, help="单位数（默认 200）")
+    bench.add_argument("--database-url", help="数据库（默认临时目录中的 SQLite 文件，可重复使用）")
+    bench.add_argument("--json", type=Path, help="另存结果为 JSON 文件")
+    bench.add_argument("--repeat", type=_positive, default=5, help="每项交替运行次数（取中位数）")
+    bench.add_argument("--no-escalate", action="store_true", help="不测逾期督办试运行")
+    bench.set_defaults(func=_bench)
     return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("须为正整数")
+    return number
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from portal import bench
+
+    bench.main(reports_count=args.reports, units=args.units, database_url=args.database_url,
+               json_path=args.json, repeat=args.repeat, escalate=not args.no_escalate)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
