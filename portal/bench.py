@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, text
 from sqlmodel import Session, func, select
 
-from portal import board, escalation, migrate, reports, stats
+from portal import board, escalation, migrate, reports, stats, workdays
 from portal.db import make_engine, session_scope
 from portal.models import Report, Unit
 from portal.roles import Actor, Role
@@ -217,6 +217,8 @@ def run(engine: Engine, *, repeat: int = 5, escalate: bool = True) -> list[Resul
                  roles=frozenset({Role.UNIT}), unit_id=unit_id)
     today = date.today()
     last_month = today.replace(day=1) - timedelta(days=1)
+    with session_scope(engine) as session:  # the floor is given the next working day
+        next_day = workdays.add_working_days(today, 1, session=session)
     results = []
     with session_scope(engine) as session:
         counts = "SELECT status, COUNT(*) FROM reports GROUP BY status"
@@ -239,7 +241,12 @@ def run(engine: Engine, *, repeat: int = 5, escalate: bool = True) -> list[Resul
             ("status counts", lambda: reports.status_counts(session, actor=office),
              _sql(session, counts)),
             ("red/yellow card counts", lambda: reports.card_counts(session, actor=office),
-             _sql(session, "SELECT COUNT(*) FROM reports WHERE current_due < :t", t=today)),
+             lambda: (_sql(session, "SELECT COUNT(*) FROM reports WHERE current_due < :t",
+                           t=today)(),
+                      _sql(session, "SELECT COUNT(*) FROM reports WHERE current_due = :t OR "
+                                    "(current_due > :t AND current_due <= :n AND "
+                                    "(due_window IS NULL OR due_window > 1))",
+                           t=today, n=next_day)())),
         ]
         for label, (start, end) in (("month", (last_month.replace(day=1), last_month)),
                                     ("year", (today - timedelta(days=365), today))):

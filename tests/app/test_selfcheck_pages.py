@@ -197,6 +197,17 @@ def test_discipline_reads_but_does_not_review(open_page, campaign_id):
     assert not any(b.label in ("审核通过", "开启下一季度自查") for b in app.button)
 
 
+def problems_of(demo_db_url: str, form_id: int, number: int) -> list[tuple[int, str]]:
+    """(position, description) of the stored problems of one category of the form."""
+    engine = make_engine(demo_db_url)
+    with session_scope(engine) as session:
+        view = selfcheck.form_view(session, actor=load_actor(session, username="unit_fgj"),
+                                   form_id=form_id)
+    engine.dispose()
+    return [(r["position"], r["description"]) for r in view["rows"]
+            if r["category_number"] == number]
+
+
 def test_a_category_takes_a_second_problem_which_can_be_removed_again(open_page, campaign_id,
                                                                       demo_db_url):
     app = open_page("pages/selfcheck.py", "unit_fgj")
@@ -213,13 +224,7 @@ def test_a_category_takes_a_second_problem_which_can_be_removed_again(open_page,
     assert "已填 32/32，0 项待补充" in texts(app)
     next(b for b in app.button if b.label == "保存草稿").click().run()
     assert "草稿已保存。" in texts(app)
-    engine = make_engine(demo_db_url)
-    with session_scope(engine) as session:
-        view = selfcheck.form_view(session, actor=load_actor(session, username="unit_fgj"),
-                                   form_id=form_id)
-    engine.dispose()
-    assert [(r["position"], r["description"]) for r in view["rows"]
-            if r["category_number"] == 16] == [(1, "一次性告知不到位"), (2, "办事指南未及时更新")]
+    assert problems_of(demo_db_url, form_id, 16) == [(1, "一次性告知不到位"), (2, "办事指南未及时更新")]
 
     again = open_page("pages/selfcheck.py", "unit_fgj")  # a fresh session reads both back
     assert again.text_area(key=f"selfcheck_{form_id}_16_description_2").value == "办事指南未及时更新"
@@ -227,10 +232,4 @@ def test_a_category_takes_a_second_problem_which_can_be_removed_again(open_page,
     assert again.text_area(key=f"selfcheck_{form_id}_16_description").value == "办事指南未及时更新"
     assert "问题 2" not in texts(again) and "有尚未保存的修改" in texts(again)
     next(b for b in again.button if b.label == "保存草稿").click().run()
-    engine = make_engine(demo_db_url)
-    with session_scope(engine) as session:
-        view = selfcheck.form_view(session, actor=load_actor(session, username="unit_fgj"),
-                                   form_id=form_id)
-    engine.dispose()
-    assert [(r["position"], r["description"]) for r in view["rows"]
-            if r["category_number"] == 16] == [(1, "办事指南未及时更新")]
+    assert problems_of(demo_db_url, form_id, 16) == [(1, "办事指南未及时更新")]

@@ -21,9 +21,9 @@ def assert_plain_chinese(page) -> None:
         assert word not in text, word
 
 
-def answer_as_office_and_unit(database, tracking_no: str) -> None:
+def answer_as_office_and_unit(database_url: str, tracking_no: str) -> None:
     """The office assigns, the unit replies (their own journeys are tested elsewhere)."""
-    engine = make_engine(f"sqlite:///{database}")
+    engine = make_engine(database_url)
     with session_scope(engine) as session:
         from sqlmodel import select
 
@@ -79,7 +79,7 @@ def test_a_company_owner_files_copies_the_code_tracks_and_rates_on_a_phone(start
     assert tracking_no in copied and code in copied
     assert "查询码只显示这一次" in phone.inner_text(MAIN)
 
-    answer_as_office_and_unit(server.database, tracking_no)
+    answer_as_office_and_unit(f"sqlite:///{server.database}", tracking_no)
 
     phone.locator(MAIN).get_by_role("link", name="去查询进度").click()
     phone.get_by_label("查询码").wait_for()

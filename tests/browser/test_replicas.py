@@ -12,20 +12,14 @@ import shutil
 import subprocess
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from portal import report_flow
-from portal.db import make_engine, session_scope
-from portal.users import load_actor
 from tests.browser.conftest import DESKTOP, ROOT, Server, _free_port, _run_cli, wait_ready
-from tests.browser.test_public_journey import MAIN
-from tests.factories import unit_id
+from tests.browser.test_public_journey import MAIN, answer_as_office_and_unit
+from tests.reliability.conftest import postgres_schema, postgres_url
 
 pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -37,27 +31,17 @@ SHARED_ENV = {"COOKIE_KEY": "one-secret-shared-by-every-replica-of-the-test",
 def shared_database(demo_database: Path, tmp_path: Path) -> Iterator[str]:
     """One database for both replicas: a copy of the demo SQLite file, or a fresh PostgreSQL
     schema migrated and seeded with the demo data."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
+    url = postgres_url()
+    if url is None:
         copy = tmp_path / "shared.sqlite3"
         shutil.copy(demo_database, copy)
         yield f"sqlite:///{copy}"
         return
-    if "test" not in (make_url(url).database or ""):
-        pytest.exit("Refusing to run the tests on a PostgreSQL database whose name lacks 'test'.")
-    schema = f"replicas_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    scoped_url = scoped.render_as_string(hide_password=False)
-    env = {**os.environ, "DATABASE_URL": scoped_url, "BCRYPT_ROUNDS": "4"}
-    _run_cli(env, "migrate")
-    _run_cli(env, "seed-demo")
-    yield scoped_url
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema(url, "replicas") as scoped:
+        env = {**os.environ, "DATABASE_URL": scoped, "BCRYPT_ROUNDS": "4"}
+        _run_cli(env, "migrate")
+        _run_cli(env, "seed-demo")
+        yield scoped
 
 
 def nginx_config(workdir: Path, *, listen: int, upstreams: list[int]) -> Path:
@@ -111,25 +95,6 @@ def replicas(shared_database: str, tmp_path: Path) -> Iterator[tuple[Server, Ser
     second.stop()
 
 
-def answer(database_url: str, tracking_no: str) -> None:
-    """The office assigns and the unit replies (their journeys are tested elsewhere)."""
-    from sqlmodel import select
-
-    from portal.models import Report
-
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        report = session.exec(select(Report).where(Report.tracking_no == tracking_no)).one()
-        office = load_actor(session, username="supervisor")
-        unit = load_actor(session, username="unit_fgj")
-        report_flow.assign(session, actor=office, report_id=report.id,
-                           unit_id=unit_id(session, "区发改局"), category_number=15)
-        report_flow.respond(session, actor=unit, report_id=report.id, note="已签收")
-        report_flow.reply(session, actor=unit, report_id=report.id, outcome="resolved",
-                          result="已协调窗口一次性办结，并向您致歉。")
-    engine.dispose()
-
-
 def track(page, base_url: str, tracking_no: str, code: str) -> None:
     page.goto(f"{base_url}/track?no={tracking_no}")
     page.get_by_label("查询码").wait_for()
@@ -162,12 +127,12 @@ def test_a_report_filed_on_one_replica_is_rated_on_the_other_and_seen_through_ng
     tracking_no, code = re.search(r"受理编号\s*(YS\d{4}-\d{6})\s*查询码\s*(\w{8})",
                                   box.inner_text()).groups()
 
-    answer(shared_database, tracking_no)
+    answer_as_office_and_unit(shared_database, tracking_no)
 
     rater = browser.new_context(locale="zh-CN", viewport=DESKTOP).new_page()
     rater.set_default_timeout(30_000)
     track(rater, second.url, tracking_no, code)  # the other replica
-    assert "已协调窗口一次性办结" in rater.locator(".st-key-report_answer").inner_text()
+    assert "已当场为您补办" in rater.locator(".st-key-report_answer").inner_text()
     rater.get_by_role("button", name="满意", exact=True).click()
     rater.get_by_text("感谢您的评价。").wait_for()
 
@@ -175,7 +140,7 @@ def test_a_report_filed_on_one_replica_is_rated_on_the_other_and_seen_through_ng
     visitor = visitor_context.new_page()
     visitor.set_default_timeout(30_000)
     track(visitor, proxy_url, tracking_no, code)  # through nginx: WebSocket and all
-    assert "已协调窗口一次性办结" in visitor.locator(".st-key-report_answer").inner_text()
+    assert "已当场为您补办" in visitor.locator(".st-key-report_answer").inner_text()
     assert not visitor.get_by_role("button", name="基本满意").count()  # rated already
     sticky = [c for c in visitor_context.cookies() if c["name"] == "portal_node"]
     assert len(sticky) == 1 and sticky[0]["httpOnly"]

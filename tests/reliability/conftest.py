@@ -4,6 +4,7 @@ its own on the PostgreSQL test database (dropped afterwards) when DATABASE_URL s
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,26 +34,36 @@ def sqlite_file_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
+@contextmanager
+def postgres_schema(url: str, prefix: str) -> Iterator[str]:
+    """A fresh schema on the PostgreSQL test database, as a URL whose connections use it;
+    dropped afterwards."""
+    if "test" not in (make_url(url).database or ""):
+        pytest.exit("Refusing to run the tests on a PostgreSQL database whose name lacks 'test'.")
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}
+                                              ).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
 @pytest.fixture
 def postgres_engine() -> Iterator[Engine]:
     """A migrated schema of its own on the PostgreSQL test database; skipped without one."""
     url = postgres_url()
     if url is None:
         pytest.skip("DATABASE_URL does not name a PostgreSQL test database")
-    if "test" not in (make_url(url).database or ""):
-        pytest.exit("Refusing to run the tests on a PostgreSQL database whose name lacks 'test'.")
-    schema = f"reliability_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(str(make_url(url).update_query_dict(
-        {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)))
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema(url, "reliability") as scoped:
+        engine = make_engine(scoped)
+        migrate.upgrade(engine)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

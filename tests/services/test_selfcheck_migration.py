@@ -1,22 +1,15 @@
 """Migration 0019: a self-check category may hold several problems; the unique key moves from
 (form, category) to (form, category, position) and back."""
 
-from alembic import command
 from sqlalchemy import Engine, inspect
 
 from portal import migrate
+from tests.services.test_stats_migration import _downgrade
 
 
 def _unique_keys(engine: Engine) -> list[list[str]]:
     return sorted(key["column_names"]
                   for key in inspect(engine).get_unique_constraints("selfcheck_rows"))
-
-
-def _downgrade(engine: Engine, revision: str) -> None:
-    config = migrate.alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
 
 
 def test_rows_are_unique_per_form_category_and_position(engine):
