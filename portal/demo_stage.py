@@ -1,7 +1,7 @@
 """Demo data of 报送事项 (#14), after seed 001 ("3月22日前报送第一阶段工作开展情况及典型案例"), lived
 through by the services under a borrowed clock: 第一阶段工作开展情况及典型案例 to eight units, due
-three weeks ago: most submitted on time and accepted, one waits for review, one was late, one
-has not submitted (so the ladder sent it notices); 年度营商环境工作总结 to every unit, due in two
+three weeks ago: most submitted on time and accepted, one waits for review (its first submission
+was returned, so it shows an earlier round), one was late, one has not submitted (so the ladder sent it notices); 年度营商环境工作总结 to every unit, due in two
 weeks, partly submitted. Idempotent: only when there is no request yet."""
 
 from datetime import date, datetime, time, timedelta
@@ -71,6 +71,14 @@ def seed_demo_stage(session: Session) -> int:
         if unit != WAITING:
             with _clock_at(moment + timedelta(days=2)):
                 stage_reports.accept(session, actor=office, report_id=made.id)
+            continue
+        with _clock_at(moment + timedelta(hours=4)):  # returned once, submitted again
+            stage_reports.return_report(session, actor=office, report_id=made.id,
+                                        reason="未附典型案例的处理结果，请补充后重新报送。")
+        with _clock_at(moment + timedelta(days=1)):
+            stage_reports.submit(session, actor=_clerk(session, unit), request_id=first.id,
+                                 data=stage_reports.SubmissionInput(
+                                     _text(unit, FIRST) + "已补充典型案例的处理结果。"))
     with _clock_at(datetime.combine(today - timedelta(days=7), time(9, 0))):
         summary = stage_reports.create_request(
             session, actor=office, data=stage_reports.RequestInput(

@@ -525,6 +525,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "The task is done, or the unit does not lead it: no notice."),
     "error.selfcheck_incomplete": ("以下序号的问题类别尚未填写完整：{rows}。“存在”的每个问题须填写问题描述、风险等级、整改措施、责任人和整改时限；每一类都须选择“存在”或“不存在”。",
                                    "Rows {rows} are incomplete: every row needs 存在/不存在, and each problem of a 存在 row needs a description, a risk level, a measure, a person and a deadline."),
+    "stage.earlier": ("第 {round} 次报送（已退回）", "Submission {round} (returned)"),
     "error.job_running": ("另一节点（或另一进程）正在执行此任务，本次已跳过；它完成后再运行不会重复发出。",
                           "Another node (or process) is running this job: skipped. Running it again afterwards issues nothing twice."),
     "error.selfcheck_problem_count": ("第 {row} 类的问题须按 1、2、3……连续编号，且不超过 {limit} 个。",

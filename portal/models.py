@@ -703,15 +703,33 @@ class StageReport(SQLModel, table=True):
     reviewed_at: NaiveDatetime | None = None
     reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
     review_note: str = ""
+    round: int = 0  # how many times the unit has submitted (files carry the round they came in)
+
+
+class StageReportRound(SQLModel, table=True):
+    """An earlier submission of a unit, kept when the unit submits again after a return: its
+    text, when it came, whether late, and the office's reason for returning it."""
+
+    __tablename__ = "stage_report_rounds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    stage_report_id: int = Field(foreign_key="stage_reports.id", index=True)
+    round: int
+    content: str
+    submitted_at: NaiveDatetime | None = None
+    late: bool = False
+    review_note: str = ""
+    reviewed_at: NaiveDatetime | None = None
 
 
 class StageReportFile(SQLModel, table=True):
-    """A file of a unit's submission (checked like report attachments)."""
+    """A file of a unit's submission (checked like report attachments), of one round of it."""
 
     __tablename__ = "stage_report_files"
 
     id: int | None = Field(default=None, primary_key=True)
     stage_report_id: int = Field(foreign_key="stage_reports.id", index=True)
+    round: int = 1
     filename: str = Field(max_length=200)
     content_type: str = Field(max_length=40)
     size: int

@@ -19,7 +19,14 @@ from sqlmodel import Session, col, func, select
 from portal import attachments, audit, cards, clock, escalation, numbering, text_rules, workdays
 from portal.attachments import Upload
 from portal.errors import FieldChecks, NotFound, PermissionDenied, ValidationError
-from portal.models import StageReport, StageReportFile, StageRequest, StageRequestFile, Unit
+from portal.models import (
+    StageReport,
+    StageReportFile,
+    StageReportRound,
+    StageRequest,
+    StageRequestFile,
+    Unit,
+)
 from portal.roles import Actor, Role, require
 
 PENDING, SUBMITTED, ACCEPTED, RETURNED = "pending", "submitted", "accepted", "returned"
@@ -262,8 +269,9 @@ def my_requests(session: Session, *, actor: Actor) -> list[dict]:
 
 def submit(session: Session, *, actor: Actor, request_id: int,
            data: SubmissionInput) -> StageReport:
-    """The unit's submission (again after a return; the new files replace the old); late when
-    after its due date. It discharges the unit's notices for this request."""
+    """The unit's submission; late when after its due date. Again after a return, the returned
+    submission (text, files, the office's reason) is kept as an earlier round. It discharges
+    the unit's notices for this request."""
     actor = _unit(actor)
     checks = FieldChecks()
     checks.check("content", lambda: text_rules.clean(
@@ -278,15 +286,19 @@ def submit(session: Session, *, actor: Actor, request_id: int,
         raise NotFound()
     if row.status not in OPEN:
         raise ValidationError("error.stage_already_submitted")
-    for old in session.exec(select(StageReportFile)
-                            .where(StageReportFile.stage_report_id == row.id)):
-        session.delete(old)
+    if row.round and row.submitted_at is not None:  # returned: keep what was returned
+        session.add(StageReportRound(
+            stage_report_id=row.id, round=row.round, content=row.content,
+            submitted_at=row.submitted_at, late=row.late, review_note=row.review_note,
+            reviewed_at=row.reviewed_at))
+    row.round += 1
     row.content, row.status = checks.clean["content"], SUBMITTED
     row.submitted_at, row.submitted_by_id = clock.now(), actor.user_id
     row.late = clock.today() > row.due_on
     session.add(row)
     for upload, content_type in checks.clean["uploads"]:
-        session.add(StageReportFile(stage_report_id=row.id, filename=upload.filename,
+        session.add(StageReportFile(stage_report_id=row.id, round=row.round,
+                                    filename=upload.filename,
                                     content_type=content_type, size=len(upload.data),
                                     data=upload.data))
     escalation.settle_item(session, kind="stage_report", item_id=row.id, action="submit")
@@ -350,14 +362,24 @@ def _visible_row(session: Session, actor: Actor | None, report_id: int) -> Stage
 
 
 def submission(session: Session, *, actor: Actor, report_id: int) -> dict:
-    """A unit's submission with its files (names): for the office and the unit itself."""
+    """A unit's submission with its files (names), and the earlier rounds the office returned,
+    newest first: for the office and the unit itself."""
     row = _visible_row(session, actor, report_id)
-    files = session.exec(select(StageReportFile.id, StageReportFile.filename)
-                         .where(StageReportFile.stage_report_id == row.id)
-                         .order_by(StageReportFile.id)).all()
+    files: dict[int, list[dict]] = {}
+    for file_id, round_, name in session.exec(
+            select(StageReportFile.id, StageReportFile.round, StageReportFile.filename)
+            .where(StageReportFile.stage_report_id == row.id).order_by(StageReportFile.id)):
+        files.setdefault(round_, []).append({"id": file_id, "filename": name})
+    earlier = session.exec(select(StageReportRound).where(
+        StageReportRound.stage_report_id == row.id)
+        .order_by(col(StageReportRound.round).desc())).all()
     unit = session.get(Unit, row.unit_id)
     return {**_report_dict(row), "unit": unit.name if unit else "",
-            "files": [{"id": i, "filename": name} for i, name in files]}
+            "files": files.get(row.round, []),
+            "earlier": [{"round": e.round, "content": e.content, "submitted_at": e.submitted_at,
+                         "late": e.late, "review_note": e.review_note,
+                         "reviewed_at": e.reviewed_at, "files": files.get(e.round, [])}
+                        for e in earlier]}
 
 
 def submission_file(session: Session, *, actor: Actor, file_id: int) -> StageReportFile:

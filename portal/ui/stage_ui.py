@@ -78,6 +78,15 @@ def _submission(me: Actor, shown: dict, prefix: str) -> None:
             _submission_file_button(me, file, f"{prefix}_subfile_{shown['id']}")
     if shown["review_note"]:
         show_field(tr("stage.field.review_note"), shown["review_note"])
+    for earlier in shown.get("earlier", []):
+        with st.expander(tr("stage.earlier", round=earlier["round"])):
+            show_field(tr("stage.field.submitted_at"),
+                       format_datetime(earlier["submitted_at"], lang())
+                       if earlier["submitted_at"] else "—")
+            show_field(tr("stage.field.submission"), earlier["content"])
+            for file in earlier["files"]:
+                _submission_file_button(me, file, f"{prefix}_oldfile_{shown['id']}")
+            show_field(tr("stage.field.review_note"), earlier["review_note"] or "—")
 
 
 # ---- office -------------------------------------------------------------------------------

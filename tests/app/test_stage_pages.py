@@ -43,6 +43,8 @@ def test_the_office_sees_who_has_submitted_and_the_late_units_notices(open_page,
 
     app = select_row(app, f"stage_status_{request_id}", demo_stage.WAITING)
     assert f"{demo_stage.WAITING}关于" in texts(app)
+    assert [e.label for e in app.expander] == ["第 1 次报送（已退回）"]  # kept, with its reason
+    assert "未附典型案例的处理结果，请补充后重新报送。" in texts(app)
     button(app, "审核通过").click().run()
     assert not app.exception
     assert f"已通过{demo_stage.WAITING}的报送。" in texts(app)

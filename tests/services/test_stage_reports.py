@@ -120,6 +120,30 @@ def test_a_unit_submits_and_the_office_accepts_or_returns(session, office, fgj, 
         stage_reports.accept(session, actor=office, report_id=mine.id)
 
 
+def test_a_returned_submission_is_kept_when_the_unit_submits_again(session, office, zjj,
+                                                                     monkeypatch):
+    request = ask(session, office)
+    first = send(session, zjj, request, text="第一阶段已完成。",
+                 uploads=[Upload("第一稿.png", PNG)])
+    stage_reports.return_report(session, actor=office, report_id=first.id,
+                                reason="请补充典型案例的处理结果。")
+    _at(monkeypatch, date(2026, 12, 8))
+    send(session, zjj, request, text="补充了两件典型案例的处理结果。",
+         uploads=[Upload("第二稿.png", PNG)])
+    shown = stage_reports.submission(session, actor=office, report_id=first.id)
+    assert shown["content"] == "补充了两件典型案例的处理结果。"
+    assert [f["filename"] for f in shown["files"]] == ["第二稿.png"]
+    [earlier] = shown["earlier"]
+    assert (earlier["round"], earlier["content"], earlier["review_note"]) == (
+        1, "第一阶段已完成。", "请补充典型案例的处理结果。")
+    assert earlier["submitted_at"].date() == MONDAY
+    assert [f["filename"] for f in earlier["files"]] == ["第一稿.png"]
+    old_file = stage_reports.submission_file(session, actor=zjj,
+                                             file_id=earlier["files"][0]["id"])
+    assert old_file.data == PNG  # the unit and the office can still open it
+    assert stage_reports.submission(session, actor=zjj, report_id=first.id)["earlier"]
+
+
 def test_a_submission_after_the_due_date_is_late(session, office, fgj, monkeypatch):
     request = ask(session, office)
     _at(monkeypatch, date(2026, 12, 14))
