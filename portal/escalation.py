@@ -102,7 +102,10 @@ def next_rung(session: Session, report_id: int, kind: str = supervised.REPORT,
               unit_id: int | None = None) -> str | None:
     """Reminder to start a new overdue episode (also after a notice was discharged by the
     action it demanded, even late); the rung after a missed notice; nothing after a transfer."""
-    last = _last(session, report_id, kind, unit_id)
+    return _rung_after(_last(session, report_id, kind, unit_id))
+
+
+def _rung_after(last: Notice | None) -> str | None:
     if last is None or last.complied or last.settled_by in DISCHARGED:
         return "reminder"
     if last.kind == "transfer":
@@ -110,22 +113,26 @@ def next_rung(session: Session, report_id: int, kind: str = supervised.REPORT,
     return LADDER[LADDER.index(last.kind) + 1]
 
 
-def current_deadline(session: Session, report: Report) -> tuple[date | None, str | None]:
+def current_deadline(session: Session, report: Report, *, pending: Notice | None = None,
+                     known: bool = False) -> tuple[date | None, str | None]:
     """The later of the SLA deadline that applies and the pending notice's deadline (a notice
-    never shortens a running window), with the name of the window behind it."""
+    never shortens a running window), with the name of the window behind it. `known`: the
+    caller passes the pending notice (None for none) instead of it being read."""
     base, window = base_due(report), _base_window(report)
     if report.status not in WITH_UNIT:
         return base, window
-    pending = _pending(session, report.id) if report.id else None
+    if not known:
+        pending = _pending(session, report.id) if report.id else None
     if pending is not None and pending.deadline is not None and (
             base is None or pending.deadline > base):
         return pending.deadline, pending.kind
     return base, window
 
 
-def refresh_due(session: Session, report: Report) -> None:
+def refresh_due(session: Session, report: Report, *, pending: Notice | None = None,
+                known: bool = False) -> None:
     """Recompute `current_due` and the length of the window behind it (for the yellow card)."""
-    report.current_due, window = current_deadline(session, report)
+    report.current_due, window = current_deadline(session, report, pending=pending, known=known)
     report.due_window = workdays.sla_days(session, window) if window else None
     session.add(report)
 
@@ -167,15 +174,42 @@ def settle_on_return(session: Session, report: Report, *, approved: bool) -> Non
         session.add(pending)
 
 
+class _Clock:
+    """One day's ladder arithmetic, each answer computed once: the new deadline of each rung
+    and the working days overdue of each missed deadline (both read the calendar)."""
+
+    def __init__(self, session: Session, today: date) -> None:
+        self.session, self.today = session, today
+        self._deadlines: dict[str, tuple[date | None, bool]] = {}
+        self._overdue: dict[date, int] = {}
+
+    def deadline(self, kind: str) -> tuple[date | None, bool]:
+        """The deadline a notice of rung `kind` issued today gives, and whether estimated."""
+        if kind not in self._deadlines:
+            if kind == "transfer":
+                self._deadlines[kind] = (None, False)
+            else:
+                days = workdays.sla_days(self.session, kind)
+                deadline = workdays.add_working_days(self.today, days, session=self.session)
+                self._deadlines[kind] = (
+                    deadline, not workdays.is_official(deadline.year, session=self.session))
+        return self._deadlines[kind]
+
+    def overdue(self, due: date | None) -> int:
+        if due is None:
+            return 0
+        if due not in self._overdue:
+            self._overdue[due] = workdays.working_days_between(due, self.today,
+                                                               session=self.session)
+        return self._overdue[due]
+
+
 def _issue(session: Session, item: supervised.Item, kind: str, *, today: date, reason: str,
-           actor: Actor | None) -> Notice:
+           actor: Actor | None, days: _Clock | None = None) -> Notice:
     due = item.due
-    overdue = workdays.working_days_between(due, today, session=session) if due else 0
-    deadline, estimated = None, False
-    if kind != "transfer":
-        days = workdays.sla_days(session, kind)
-        deadline = workdays.add_working_days(today, days, session=session)
-        estimated = not workdays.is_official(deadline.year, session=session)
+    days = days or _Clock(session, today)
+    overdue = days.overdue(due)
+    deadline, estimated = days.deadline(kind)
     seq = numbering.next_value(session, f"notice:{kind}:{today.year}")
     notice = Notice(kind=kind, number=f"{PREFIX[kind]}〔{today.year}〕{seq}号",
                     item_kind=item.kind, item_id=item.id,
@@ -191,7 +225,8 @@ def _issue(session: Session, item: supervised.Item, kind: str, *, today: date, r
                  entity_id=item.id, detail=notice.number)
     if item.kind == supervised.REPORT:
         report = session.get(Report, item.id)
-        refresh_due(session, report)
+        # the new notice is now the report's one pending notice (a transfer leaves none)
+        refresh_due(session, report, pending=notice if kind != "transfer" else None, known=True)
         hooks.notice_issued(session, notice, report)
     else:
         hooks.item_notice_issued(session, notice, item)
@@ -223,8 +258,12 @@ def escalate(session: Session, *, today: date, dry_run: bool = False, force: boo
         raise JobRunning("error.job_running")
     unit_names = dict(session.exec(select(Unit.id, Unit.name)).all())
     issued: list[Issued] = []
-    for item in supervised.overdue(session, today=today, kinds=kinds):
-        notice = _next_notice(session, item, today=today)
+    items = supervised.overdue(session, today=today, kinds=kinds)
+    ladders, days = _ladders(session, items), _Clock(session, today)
+    for item in items:
+        notice = _next_notice(session, item, today=today,
+                              ladder=ladders.get((item.kind, item.id, item.unit_id), []),
+                              days=days)
         if notice is not None:
             issued.append(Issued(number=notice.number, kind=notice.kind, tracking_no=item.ref,
                                  unit=unit_names.get(item.unit_id, ""),
@@ -237,29 +276,43 @@ def escalate(session: Session, *, today: date, dry_run: bool = False, force: boo
     return issued
 
 
-def _next_notice(session: Session, item: supervised.Item, *, today: date) -> Notice | None:
+LADDER_CHUNK = 5000  # item ids per IN list
+
+
+def _ladders(session: Session, items: list[supervised.Item]
+             ) -> dict[tuple[str, int, int], list[Notice]]:
+    """The notices of every item of the run, read once (a query per kind and 5,000 items):
+    {(kind, item id, owner unit): its notices, oldest first}."""
+    ids: dict[str, set[int]] = {}
+    for item in items:
+        ids.setdefault(item.kind, set()).add(item.id)
+    found: dict[tuple[str, int, int], list[Notice]] = {}
+    for kind, members in ids.items():
+        ordered = sorted(members)
+        for start in range(0, len(ordered), LADDER_CHUNK):
+            for notice in session.exec(select(Notice).where(
+                    Notice.item_kind == kind,
+                    col(Notice.item_id).in_(ordered[start:start + LADDER_CHUNK]),
+                    col(Notice.withdrawn).is_(False)).order_by(Notice.id)):
+                found.setdefault((kind, notice.item_id, notice.unit_id), []).append(notice)
+    return found
+
+
+def _next_notice(session: Session, item: supervised.Item, *, today: date,
+                 ladder: list[Notice], days: _Clock) -> Notice | None:
     """The next rung for one overdue item, unless its pending notice still runs or the ladder
-    ended or it already had a notice today."""
-    pending = _pending(session, item.id, item.kind, item.unit_id)
+    ended or it already had a notice today. `ladder`: the item's notices, oldest first."""
+    pending = next((n for n in ladder if n.complied is None and n.settled_at is None
+                    and n.kind != "transfer"), None)
     if pending is not None and pending.deadline is not None:
         if pending.deadline >= today:
             return None  # a notice never shortens a running window
         _miss(session, pending, _moment(today))
-        session.flush()
-    kind = next_rung(session, item.id, item.kind, item.unit_id)
-    if kind is None or _issued_today(session, item, today):
+    kind = _rung_after(ladder[-1] if ladder else None)
+    if kind is None or any(n.issued_on == today for n in ladder):
         return None
     reason = supervised.reason(item, TITLE[kind])
-    return _issue(session, item, kind, today=today, reason=reason, actor=None)
-
-
-def _issued_today(session: Session, item: supervised.Item, today: date) -> bool:
-    # The item's own few notices (`ix_notices_item`), the day compared here: with
-    # `issued_on = today` in the query SQLite seeks `ix_notices_issued_on` (migration 0014)
-    # instead and reads all of the morning's notices again for every item of the batch.
-    issued = session.exec(select(Notice.issued_on).where(
-        _of(item.kind, item.id, item.unit_id))).all()
-    return today in issued
+    return _issue(session, item, kind, today=today, reason=reason, actor=None, days=days)
 
 
 def _reason(reason: str) -> str:

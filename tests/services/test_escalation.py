@@ -97,6 +97,29 @@ def test_a_notice_complied_with_in_time_stops_the_ladder(session, people, at):
     assert kinds(session, report.id) == ["reminder", "reminder"]
 
 
+def test_a_run_reads_the_items_notices_once_not_once_per_item(session, people, at):
+    """The morning batch (#17): one read of the notices of every overdue item, then the
+    ladder of each item is climbed from memory."""
+    from sqlalchemy import event
+
+    overdue = [assigned(session, people) for _ in range(6)]
+    escalation.escalate(session, today=date(2026, 11, 4))  # a reminder each
+    reads: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT") and "FROM notices" in statement:
+            reads.append(statement)
+
+    event.listen(session.get_bind(), "before_cursor_execute", note)
+    try:
+        issued = escalation.escalate(session, today=date(2026, 11, 9))  # reminders missed
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", note)
+    assert sorted(i.tracking_no for i in issued) == sorted(r.tracking_no for r in overdue)
+    assert {i.kind for i in issued} == {"urging"}
+    assert len(reads) == 1
+
+
 def test_dry_run_saves_nothing(session, people, at):
     report = assigned(session, people)
     planned = escalation.escalate(session, today=date(2026, 11, 4), dry_run=True)
