@@ -19,6 +19,8 @@ from portal import audit, cards, clock, text_rules, workdays
 from portal.catalogue import list_categories
 from portal.errors import NotFound, PermissionDenied, PortalError, ValidationError
 from portal.models import (
+    Notice,
+    RectificationEvidence,
     SelfcheckCampaign,
     SelfcheckCampaignUnit,
     SelfcheckForm,
@@ -329,7 +331,7 @@ def answer_rest_no(rows: list[RowInput]) -> list[RowInput]:
 
 def fill_progress(rows: list[RowInput]) -> dict[str, int]:
     """已填 answered/total categories, and how many problems still lack what submission needs."""
-    answers = {r.category_number: r.has_problem for r in sorted(rows, key=lambda r: -r.position)}
+    answers = {r.category_number: r.has_problem for r in rows if r.position == 1}
     return {"answered": sum(a is not None for a in answers.values()), "total": len(answers),
             "incomplete": sum(bool(r.has_problem) and bool(missing_fields(r)) for r in rows)}
 
@@ -367,6 +369,7 @@ def _write(session: Session, actor: Actor, form_id: int, version: int,
         raise ValidationError("error.selfcheck_locked")
     if form.version != version:
         raise EditConflict("error.selfcheck_conflict")
+    rows = _problems_only_where_found(rows)
     stored = {(r.category_number, r.position): r for r in session.exec(
         select(SelfcheckRow).where(SelfcheckRow.form_id == form.id))}
     categories = {number for number, _position in stored}
@@ -399,14 +402,19 @@ def _write(session: Session, actor: Actor, form_id: int, version: int,
     return form
 
 
+def _problems_only_where_found(rows: list[RowInput]) -> list[RowInput]:
+    """A category answered 不存在 (or not yet) keeps one row: further problems the clerk added
+    before changing the answer are dropped with the next save (unless the ledger knows them)."""
+    not_found = {r.category_number for r in rows if r.position == 1 and not r.has_problem}
+    return [r for r in rows if r.position == 1 or r.category_number not in not_found]
+
+
 def _drop_problems(session: Session, rows: list[SelfcheckRow]) -> None:
     """Delete problems the clerk removed, unless the ledger already knows them: a problem
     carried from an earlier quarter (or carried on into a later one), or one with evidence or
     notices, stays until it is 销号."""
     if not rows:
         return
-    from portal.models import Notice, RectificationEvidence
-
     ids = [r.id for r in rows]
     known = set(session.exec(select(SelfcheckRow.carried_from_id).where(
         col(SelfcheckRow.carried_from_id).in_(ids))).all())

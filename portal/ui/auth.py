@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from sqlmodel import Session
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from portal import auth, clock, users
@@ -66,7 +67,8 @@ def _named_account(authenticator: stauth.Authenticate, was_in: bool) -> str | No
     return token.get("username") if isinstance(token, dict) else None
 
 
-def _credentials(authenticator: stauth.Authenticate, session, username: str | None) -> None:  # noqa: ANN001
+def _credentials(authenticator: stauth.Authenticate, session: Session,
+                 username: str | None) -> None:
     """Give the authenticator that one account only, never every account."""
     authenticator.authentication_controller.authentication_model.credentials = (
         users.credentials(session, usernames=[username] if username else []))

@@ -357,6 +357,19 @@ def test_a_removed_draft_problem_is_deleted(session, people, q3):
     assert [r.description for r in _category(session, form.id, 16)] == [PROBLEM["description"]]
 
 
+def test_answering_不存在_drops_the_problems_added_to_the_category(session, people, q3):
+    form = _form(session, people, q3)
+    saved = selfcheck.save_draft(session, actor=people["fgj"], form_id=form.id,
+                                 version=form.version, rows=two_problems_in_16())
+    rows = two_problems_in_16()
+    rows[15] = replace(rows[15], has_problem=False)
+    rows[16] = replace(rows[16], has_problem=False)
+    selfcheck.save_draft(session, actor=people["fgj"], form_id=form.id, version=saved.version,
+                         rows=rows)
+    assert [(r.position, r.has_problem) for r in _category(session, form.id, 16)] == [
+        (1, False)]
+
+
 def test_problems_are_numbered_from_one_without_gaps(session, people, q3):
     form = _form(session, people, q3)
     rows = answers(n16=PROBLEM)
