@@ -120,6 +120,7 @@ def test_a_report_filed_on_one_replica_is_rated_on_the_other_and_seen_through_ng
         "在政务服务中心办理餐饮店开办手续，三个窗口分别要求提交同一份营业执照复印件。")
     filer.get_by_label("联系人姓名").fill("周强")
     filer.get_by_label("手机号码").fill("13904759876")
+    wait_ready(filer)  # the fields' reruns end before the click, or the click can be lost
     filer.get_by_role("button", name="提交", exact=True).click()
     box = filer.locator(".st-key-report_filed_box")
     box.locator("[data-testid='stMetricValue']").last.wait_for(timeout=60_000)  # the code
