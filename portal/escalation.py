@@ -12,14 +12,16 @@ A ladder runs per item and owner unit: a task with two lead units gives each its
 a stage report's item is the addressed unit's own row, so each unit has its own ladder.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam, update
 from sqlmodel import Session, col, select
 
 from portal import audit, clock, numbering, supervised, text_rules, workdays
-from portal.db import take_job_lock
+from portal.db import insert_returning_ids, take_job_lock
 from portal.errors import JobRunning, NotFound, PermissionDenied, ValidationError
 from portal.models import (
     KeyTask,
@@ -175,13 +177,15 @@ def settle_on_return(session: Session, report: Report, *, approved: bool) -> Non
 
 
 class _Clock:
-    """One day's ladder arithmetic, each answer computed once: the new deadline of each rung
-    and the working days overdue of each missed deadline (both read the calendar)."""
+    """One day's ladder arithmetic, each answer computed once: the new deadline of each rung,
+    the working days overdue of each missed deadline and the length of each window (all read
+    the calendar or the SLA rows)."""
 
     def __init__(self, session: Session, today: date) -> None:
         self.session, self.today = session, today
         self._deadlines: dict[str, tuple[date | None, bool]] = {}
         self._overdue: dict[date, int] = {}
+        self._windows: dict[str, int] = {}
 
     def deadline(self, kind: str) -> tuple[date | None, bool]:
         """The deadline a notice of rung `kind` issued today gives, and whether estimated."""
@@ -189,8 +193,8 @@ class _Clock:
             if kind == "transfer":
                 self._deadlines[kind] = (None, False)
             else:
-                days = workdays.sla_days(self.session, kind)
-                deadline = workdays.add_working_days(self.today, days, session=self.session)
+                deadline = workdays.add_working_days(self.today, self.window(kind),
+                                                     session=self.session)
                 self._deadlines[kind] = (
                     deadline, not workdays.is_official(deadline.year, session=self.session))
         return self._deadlines[kind]
@@ -203,34 +207,90 @@ class _Clock:
                                                                session=self.session)
         return self._overdue[due]
 
+    def window(self, name: str) -> int:
+        """Working days of SLA window (or rung) `name`."""
+        if name not in self._windows:
+            self._windows[name] = workdays.sla_days(self.session, name)
+        return self._windows[name]
+
 
 def _issue(session: Session, item: supervised.Item, kind: str, *, today: date, reason: str,
-           actor: Actor | None, days: _Clock | None = None) -> Notice:
-    due = item.due
-    days = days or _Clock(session, today)
-    overdue = days.overdue(due)
-    deadline, estimated = days.deadline(kind)
-    seq = numbering.next_value(session, f"notice:{kind}:{today.year}")
-    notice = Notice(kind=kind, number=f"{PREFIX[kind]}〔{today.year}〕{seq}号",
-                    item_kind=item.kind, item_id=item.id,
-                    report_id=item.id if item.kind == supervised.REPORT else None,
-                    unit_id=item.unit_id,
-                    issued_by_id=actor.user_id if actor else None, issued_on=today,
-                    issued_at=_moment(today), reason=reason.strip(), overdue_days=overdue,
-                    overdue_calendar_days=max(0, (today - due).days) if due else 0,
-                    deadline=deadline, deadline_estimated=estimated, demands=item.demands)
-    session.add(notice)
-    session.flush()
-    audit.record(session, actor=actor, action=f"notice.{kind}", entity=item.kind,
-                 entity_id=item.id, detail=notice.number)
-    if item.kind == supervised.REPORT:
-        report = session.get(Report, item.id)
-        # the new notice is now the report's one pending notice (a transfer leaves none)
-        refresh_due(session, report, pending=notice if kind != "transfer" else None, known=True)
-        hooks.notice_issued(session, notice, report)
-    else:
-        hooks.item_notice_issued(session, notice, item)
-    return notice
+           actor: Actor | None) -> Notice:
+    """One notice (issued by hand): the morning run's code path with one item."""
+    notice_id = _issue_many(session, [(item, kind, reason)], today=today, actor=actor,
+                            days=_Clock(session, today))[0]["id"]
+    return session.get(Notice, notice_id)
+
+
+def _issue_many(session: Session, plans: list[tuple[supervised.Item, str, str]], *,
+                today: date, actor: Actor | None, days: _Clock) -> list[dict]:
+    """Notices for (item, rung, reason) in a few set-based statements whatever their number:
+    numbers reserved per rung in one upsert, the notices, their audit rows and their messages
+    inserted in bulk, the reports' current deadlines updated in one batch. The notices' rows,
+    in the order of `plans`."""
+    if not plans:
+        return []
+    first: dict[str, int] = {}
+    for kind, count in Counter(kind for _, kind, _ in plans).items():
+        first[kind] = numbering.next_block(session, f"notice:{kind}:{today.year}", count)
+    moment = _moment(today)
+    rows = []
+    for item, kind, reason in plans:
+        deadline, estimated = days.deadline(kind)
+        number, first[kind] = first[kind], first[kind] + 1
+        rows.append({
+            "kind": kind, "number": f"{PREFIX[kind]}〔{today.year}〕{number}号",
+            "item_kind": item.kind, "item_id": item.id,
+            "report_id": item.id if item.kind == supervised.REPORT else None,
+            "unit_id": item.unit_id, "issued_by_id": actor.user_id if actor else None,
+            "issued_on": today, "issued_at": moment, "reason": reason.strip(),
+            "overdue_days": days.overdue(item.due),
+            "overdue_calendar_days": max(0, (today - item.due).days) if item.due else 0,
+            "deadline": deadline, "deadline_estimated": estimated, "demands": item.demands,
+            "complied": None, "settled_at": None, "settled_by": None, "withdrawn": False,
+            "withdrawn_reason": "", "withdrawn_by_id": None})
+    ids = insert_returning_ids(session, Notice.__table__, rows)
+    for row, notice_id in zip(rows, ids, strict=True):
+        row["id"] = notice_id
+    audit.record_many(session, actor=actor, events=[
+        (f"notice.{row['kind']}", item.kind, item.id, row["number"])
+        for row, (item, _, _) in zip(rows, plans, strict=True)])
+    _move_report_deadlines(session, plans, rows, days)
+    hooks.notices_issued(session, [(row, item) for row, (item, _, _) in zip(rows, plans,
+                                                                            strict=True)])
+    return rows
+
+
+def _move_report_deadlines(session: Session, plans: list[tuple[supervised.Item, str, str]],
+                           rows: list[dict], days: _Clock) -> None:
+    """Each report's new notice is now its one pending notice (a transfer leaves none): its
+    current deadline is the later of the notice's and the SLA's (`current_deadline`), and
+    `due_window` the length of the window behind it — one batched UPDATE."""
+    changes = []
+    for (item, kind, _), row in zip(plans, rows, strict=True):
+        if item.kind != supervised.REPORT:
+            continue
+        due, window = item.due, item.window
+        if kind != "transfer" and row["deadline"] is not None and (
+                due is None or row["deadline"] > due):
+            due, window = row["deadline"], kind
+        changes.append({"b_id": item.id, "b_due": due,
+                        "b_window": days.window(window) if window else None})
+    if not changes:
+        return
+    table = Report.__table__
+    session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                    .values(current_due=bindparam("b_due"), due_window=bindparam("b_window")),
+                    changes)
+    _expire(session, Report, [change["b_id"] for change in changes])
+
+
+def _expire(session: Session, model: type, ids: list[int]) -> None:
+    """Objects of rows just changed by a bulk statement are read again when next used."""
+    for row_id in ids:
+        loaded = session.identity_map.get(session.identity_key(model, row_id))
+        if loaded is not None:
+            session.expire(loaded)
 
 
 def _moment(day: date) -> datetime:
@@ -251,24 +311,30 @@ def escalate(session: Session, *, today: date, dry_run: bool = False, force: boo
     Nothing on a non-working day unless `force`. Idempotent: a notice issued today carries a
     deadline after today, so a second run on the same day finds nothing overdue. One run at a
     time: while another node's run is under way this one raises `JobRunning` (nothing done).
+    Set-based: a query per kind finds the items, one more per kind reads their ladders, and
+    the notices of the run are written together (`_issue_many`).
     """
     if not force and not workdays.is_working_day(today, session=session):
         return []
     if not take_job_lock(session, "escalate"):
         raise JobRunning("error.job_running")
-    unit_names = dict(session.exec(select(Unit.id, Unit.name)).all())
-    issued: list[Issued] = []
     items = supervised.overdue(session, today=today, kinds=kinds)
     ladders, days = _ladders(session, items), _Clock(session, today)
+    missed: list[int] = []
+    plans = []
     for item in items:
-        notice = _next_notice(session, item, today=today,
-                              ladder=ladders.get((item.kind, item.id, item.unit_id), []),
-                              days=days)
-        if notice is not None:
-            issued.append(Issued(number=notice.number, kind=notice.kind, tracking_no=item.ref,
-                                 unit=unit_names.get(item.unit_id, ""),
-                                 overdue_days=notice.overdue_days, deadline=notice.deadline,
-                                 item_kind=item.kind))
+        kind = _next_rung_of(item, ladders.get((item.kind, item.id, item.unit_id), []),
+                             today=today, missed=missed)
+        if kind is not None:
+            plans.append((item, kind, supervised.reason(item, TITLE[kind])))
+    _miss_all(session, missed, _moment(today))
+    rows = _issue_many(session, plans, today=today, actor=None, days=days)
+    unit_names = dict(session.exec(select(Unit.id, Unit.name).where(
+        col(Unit.id).in_({item.unit_id for item, _, _ in plans}))).all())
+    issued = [Issued(number=row["number"], kind=row["kind"], tracking_no=item.ref,
+                     unit=unit_names.get(item.unit_id, ""), overdue_days=row["overdue_days"],
+                     deadline=row["deadline"], item_kind=item.kind)
+              for row, (item, _, _) in zip(rows, plans, strict=True)]
     if dry_run:
         session.rollback()
     else:
@@ -279,40 +345,67 @@ def escalate(session: Session, *, today: date, dry_run: bool = False, force: boo
 LADDER_CHUNK = 5000  # item ids per IN list
 
 
+class _Rung(NamedTuple):
+    """What the ladder needs of a notice."""
+
+    id: int
+    item_kind: str
+    item_id: int
+    unit_id: int
+    kind: str
+    issued_on: date
+    deadline: date | None
+    complied: bool | None
+    settled_at: datetime | None
+    settled_by: str | None
+
+
 def _ladders(session: Session, items: list[supervised.Item]
-             ) -> dict[tuple[str, int, int], list[Notice]]:
+             ) -> dict[tuple[str, int, int], list[_Rung]]:
     """The notices of every item of the run, read once (a query per kind and 5,000 items):
     {(kind, item id, owner unit): its notices, oldest first}."""
     ids: dict[str, set[int]] = {}
     for item in items:
         ids.setdefault(item.kind, set()).add(item.id)
-    found: dict[tuple[str, int, int], list[Notice]] = {}
+    found: dict[tuple[str, int, int], list[_Rung]] = {}
     for kind, members in ids.items():
         ordered = sorted(members)
         for start in range(0, len(ordered), LADDER_CHUNK):
-            for notice in session.exec(select(Notice).where(
-                    Notice.item_kind == kind,
-                    col(Notice.item_id).in_(ordered[start:start + LADDER_CHUNK]),
-                    col(Notice.withdrawn).is_(False)).order_by(Notice.id)):
-                found.setdefault((kind, notice.item_id, notice.unit_id), []).append(notice)
+            for row in session.exec(select(*(getattr(Notice, name) for name in _Rung._fields))
+                                    .where(Notice.item_kind == kind,
+                                           col(Notice.item_id).in_(
+                                               ordered[start:start + LADDER_CHUNK]),
+                                           col(Notice.withdrawn).is_(False))
+                                    .order_by(Notice.id)):
+                rung = _Rung(*row)
+                found.setdefault((kind, rung.item_id, rung.unit_id), []).append(rung)
     return found
 
 
-def _next_notice(session: Session, item: supervised.Item, *, today: date,
-                 ladder: list[Notice], days: _Clock) -> Notice | None:
+def _next_rung_of(item: supervised.Item, ladder: list[_Rung], *, today: date,
+                  missed: list[int]) -> str | None:
     """The next rung for one overdue item, unless its pending notice still runs or the ladder
-    ended or it already had a notice today. `ladder`: the item's notices, oldest first."""
+    ended or it already had a notice today; a pending notice past its deadline goes to
+    `missed`. `ladder`: the item's notices, oldest first."""
     pending = next((n for n in ladder if n.complied is None and n.settled_at is None
                     and n.kind != "transfer"), None)
     if pending is not None and pending.deadline is not None:
         if pending.deadline >= today:
             return None  # a notice never shortens a running window
-        _miss(session, pending, _moment(today))
+        missed.append(pending.id)
     kind = _rung_after(ladder[-1] if ladder else None)
     if kind is None or any(n.issued_on == today for n in ladder):
         return None
-    reason = supervised.reason(item, TITLE[kind])
-    return _issue(session, item, kind, today=today, reason=reason, actor=None, days=days)
+    return kind
+
+
+def _miss_all(session: Session, notice_ids: list[int], when: datetime) -> None:
+    """`_miss` for many notices, in one UPDATE per 5,000."""
+    for start in range(0, len(notice_ids), LADDER_CHUNK):
+        chunk = notice_ids[start:start + LADDER_CHUNK]
+        session.execute(update(Notice.__table__).where(Notice.__table__.c.id.in_(chunk))
+                        .values(complied=False, settled_at=when, settled_by="missed"))
+    _expire(session, Notice, notice_ids)
 
 
 def _reason(reason: str) -> str:

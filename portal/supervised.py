@@ -31,6 +31,7 @@ class Item:
     # rectify (self-check problems)
     ref: str  # 受理编号 or 任务编号
     title: str
+    window: str | None = None  # a report's SLA window behind `due` (respond, reply, reopen)
 
 
 def report_due(report: Report) -> date | None:
@@ -46,10 +47,24 @@ def report_due(report: Report) -> date | None:
 
 
 def report_item(report: Report) -> Item:
-    demands = ("respond" if report.status == Status.ASSIGNED and report.responded_at is None
-               else "reply")
-    return Item(kind=REPORT, id=report.id, unit_id=report.unit_id, due=report_due(report),
-                demands=demands, ref=report.tracking_no, title=report.title)
+    """A report with its unit as an item (its status is one of WITH_UNIT)."""
+    return _report_item(report.id, report.unit_id, report.status, report.responded_at,
+                        report.respond_due, report.reply_due, report.tracking_no, report.title)
+
+
+REPORT_COLUMNS = (Report.id, Report.unit_id, Report.status, Report.responded_at,
+                  Report.respond_due, Report.reply_due, Report.tracking_no, Report.title)
+
+
+def _report_item(report_id: int, unit_id: int, status: str, responded_at: object,
+                 respond_due: date | None, reply_due: date | None, tracking_no: str,
+                 title: str) -> Item:
+    if status == Status.ASSIGNED and responded_at is None:
+        return Item(kind=REPORT, id=report_id, unit_id=unit_id, due=respond_due,
+                    demands="respond", ref=tracking_no, title=title, window="respond")
+    return Item(kind=REPORT, id=report_id, unit_id=unit_id, due=reply_due, demands="reply",
+                ref=tracking_no, title=title,
+                window="reopen" if status == Status.REOPENED else "reply")
 
 
 def _task_item(task: KeyTask, unit_id: int, today: date) -> Item:
@@ -138,10 +153,12 @@ def overdue(session: Session, *, today: date, kinds: tuple[str, ...] = KINDS) ->
     else:
         problems = []
     if REPORT in kinds:
-        reports = session.exec(select(Report).where(col(Report.status).in_(list(WITH_UNIT)),
-                                                    col(Report.current_due) < today)
-                               .order_by(Report.current_due, Report.id)).all()
-        items += [report_item(report) for report in reports]
+        # `status || ''`: SQLite then searches the index on current_due (the few overdue
+        # rows, already in order) instead of every open report by status, 6× slower
+        rows = session.exec(select(*REPORT_COLUMNS).where(
+            col(Report.status).concat("").in_(list(WITH_UNIT)), col(Report.current_due) < today)
+            .order_by(Report.current_due, Report.id)).all()
+        items += [_report_item(*row) for row in rows]
     if TASK in kinds:
         rows = overdue_tasks(session, today=today)
         tasks = {task.id: task for task in session.exec(

@@ -7,13 +7,13 @@ events.EVENTS, never a filer's identity.
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.i18n import format_date, t
-from portal.models import Notice, Report, SelfcheckCampaign, SelfcheckForm, TypicalCase, Unit
-from portal.notifications.outbox import enqueue, link
+from portal.models import Report, SelfcheckCampaign, SelfcheckForm, TypicalCase, Unit
+from portal.notifications.outbox import Announcement, enqueue, enqueue_many, link
 from portal.roles import Role
-from portal.supervised import KIND_TEXT
+from portal.supervised import KIND_TEXT, Item
 
 FILER_STATUS = {"filer_accepted": "已受理，正在办理", "filer_replied": "已答复",
                 "filer_rejected": "不予受理"}
@@ -81,31 +81,26 @@ def followup_due(session: Session, *, today: date, count: int) -> None:
             roles=[Role.SUPERVISOR], dedupe_key=f"followup:{today.isoformat()}")
 
 
-def notice_issued(session: Session, notice: Notice, report: Report) -> None:
-    """A rung of 三单一函 to the unit, with the link to its Word file; a 移交函 also to discipline."""
-    title = t(f"notice.kind.{notice.kind}")
-    context = {**report_context(session, report, unit_id=notice.unit_id),
-               "notice_title": title, "number": notice.number,
-               "deadline": _day(notice.deadline),
-               "deadline_text": f"新期限为{_day(notice.deadline)}。" if notice.deadline else "",
-               "link": link(f"inbox?notice={notice.id}")}
-    enqueue(session, event="notice_issued", context=context, units=[notice.unit_id])
-    if notice.kind == "transfer":
-        enqueue(session, event="transfer_letter", context=context, roles=[Role.DISCIPLINE])
-
-
-def item_notice_issued(session: Session, notice: Notice, item) -> None:  # noqa: ANN001
-    """A rung of 三单一函 on an item that is not a report (a key task): the same event, named
-    by the item's number and title."""
-    context = {"tracking_no": item.ref, "title": item.title,
-               "unit": _unit_name(session, notice.unit_id), "kind": KIND_TEXT[item.kind],
-               "respond_due": "", "notice_title": t(f"notice.kind.{notice.kind}"),
-               "number": notice.number, "deadline": _day(notice.deadline),
-               "deadline_text": f"新期限为{_day(notice.deadline)}。" if notice.deadline else "",
-               "link": link(f"inbox?notice={notice.id}")}
-    enqueue(session, event="notice_issued", context=context, units=[notice.unit_id])
-    if notice.kind == "transfer":
-        enqueue(session, event="transfer_letter", context=context, roles=[Role.DISCIPLINE])
+def notices_issued(session: Session, issued: list[tuple[dict, Item]]) -> None:
+    """Rungs of 三单一函 (rows of the notices table with their items) to their units, each with
+    the link to its Word file; a 移交函 also to discipline. One batch for the whole morning run."""
+    with session.no_autoflush:
+        names = dict(session.exec(select(Unit.id, Unit.name).where(
+            col(Unit.id).in_({notice["unit_id"] for notice, _ in issued}))).all())
+    to_units, to_discipline = [], []
+    for notice, item in issued:
+        deadline = _day(notice["deadline"])
+        context = {"tracking_no": item.ref, "title": item.title,
+                   "unit": names.get(notice["unit_id"], ""), "kind": KIND_TEXT[item.kind],
+                   "notice_title": t(f"notice.kind.{notice['kind']}"),
+                   "number": notice["number"], "deadline": deadline,
+                   "deadline_text": f"新期限为{deadline}。" if deadline else "",
+                   "link": link(f"inbox?notice={notice['id']}")}
+        to_units.append(Announcement(context, units=frozenset({notice["unit_id"]})))
+        if notice["kind"] == "transfer":
+            to_discipline.append(Announcement(context, roles=frozenset({Role.DISCIPLINE})))
+    enqueue_many(session, event="notice_issued", announcements=to_units)
+    enqueue_many(session, event="transfer_letter", announcements=to_discipline)
 
 
 def card(session: Session, report: Report, which: str) -> None:

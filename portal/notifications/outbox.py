@@ -8,11 +8,13 @@ resolved in a few set-based queries, whatever their number.
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, or_
 from sqlmodel import Session, col, select
 
 from portal import clock
+from portal.db import bulk_insert, insert_returning_ids
 from portal.models import Report, User, UserRole
 from portal.notifications.events import EVENTS, FILER, render
 from portal.notifications.tables import (
@@ -116,9 +118,109 @@ def _enqueue(session: Session, *, event: str, context: dict, units: set[int], ro
     event_id = session.exec(insert(NotificationEvent).values(
         event=event, dedupe_key=dedupe_key, created_at=now)
         .returning(NotificationEvent.id)).scalar_one()
+    if filer is not None and filer.filer_user_id is not None:
+        users = users | {filer.filer_user_id}
+    robots: list[UnitWebhook] = []
+    if units and "robot" in _defaults(template):
+        robots = list(session.exec(select(UnitWebhook).where(
+            col(UnitWebhook.unit_id).in_(units), col(UnitWebhook.active).is_(True))).all())
+    letters, messages = _rows(
+        template, context, event_id=event_id, now=now,
+        recipients=_recipients(session, units=units, roles=roles, users=users),
+        robots=robots, filer=filer)
+    _insert(session, letters, messages)
+    return event_id
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """One event of a batch: its fields and the units and roles it goes to."""
+
+    context: dict
+    units: frozenset[int] = frozenset()
+    roles: frozenset[Role] = frozenset()
+
+
+def enqueue_many(session: Session, *, event: str, announcements: list[Announcement]) -> None:
+    """`enqueue` for many events of one type (the morning escalation: one per notice): the
+    same rows, from a handful of statements whatever their number — recipients are read once
+    per batch, events, inbox and outbox rows inserted in bulk."""
+    if event not in EVENTS:
+        raise KeyError(event)
+    if not announcements:
+        return
+    with session.no_autoflush:
+        template = session.get(NotificationTemplate, event)
+        if template is None or not template.enabled:
+            return
+        now = clock.now()
+        units = set().union(*(a.units for a in announcements))
+        roles = set().union(*(a.roles for a in announcements))
+        by_unit, by_role = _unit_recipients(session, units), _role_recipients(session, roles)
+        robots: dict[int, list[UnitWebhook]] = {}
+        if units and "robot" in _defaults(template):
+            for hook in session.exec(select(UnitWebhook).where(
+                    col(UnitWebhook.unit_id).in_(units), col(UnitWebhook.active).is_(True))):
+                robots.setdefault(hook.unit_id, []).append(hook)
+        event_ids = insert_returning_ids(
+            session, NotificationEvent.__table__,
+            [{"event": event, "dedupe_key": None, "created_at": now}] * len(announcements))
+        letters: list[dict] = []
+        messages: list[dict] = []
+        for announcement, event_id in zip(announcements, event_ids, strict=True):
+            found = {user.id: (user, pref) for unit_id in announcement.units
+                     for user, pref in by_unit.get(unit_id, [])}
+            found |= {user.id: (user, pref) for role in announcement.roles
+                      for user, pref in by_role.get(role, [])}
+            these_letters, these_messages = _rows(
+                template, announcement.context, event_id=event_id, now=now,
+                recipients=[found[user_id] for user_id in sorted(found)],
+                robots=[hook for unit_id in sorted(announcement.units)
+                        for hook in robots.get(unit_id, [])], filer=None)
+            letters += these_letters
+            messages += these_messages
+        _insert(session, letters, messages)
+
+
+def _unit_recipients(session: Session, units: set[int]
+                     ) -> dict[int, list[tuple[User, NotificationPreference | None]]]:
+    """The active unit users of each unit, in one query."""
+    found: dict[int, list] = {}
+    if units:
+        for user, pref in _recipients(session, units=units, roles=set(), users=set()):
+            found.setdefault(user.unit_id, []).append((user, pref))
+    return found
+
+
+def _role_recipients(session: Session, roles: set[Role]
+                     ) -> dict[Role, list[tuple[User, NotificationPreference | None]]]:
+    """The active holders of each role, in one query."""
+    found: dict[Role, list] = {}
+    if roles:
+        rows = session.exec(
+            select(User, NotificationPreference, UserRole.role)
+            .join(UserRole, col(UserRole.user_id) == User.id)
+            .join(NotificationPreference, col(NotificationPreference.user_id) == User.id,
+                  isouter=True)
+            .where(col(User.active).is_(True), col(UserRole.role).in_({r.value for r in roles}))
+            .order_by(User.id)).all()
+        for user, pref, role in rows:
+            found.setdefault(Role(role), []).append((user, pref))
+    return found
+
+
+def _defaults(template: NotificationTemplate) -> set[str]:
+    return {c for c in template.channels.split(",") if c}
+
+
+def _rows(template: NotificationTemplate, context: dict, *, event_id: int, now: datetime,
+          recipients: list[tuple[User, NotificationPreference | None]],
+          robots: list[UnitWebhook], filer: Report | None) -> tuple[list[dict], list[dict]]:
+    """The inbox rows and the outbox rows of one event."""
+    event = template.event
     text = texts(template, context)
     url = context.get("link", "")[:300]
-    defaults = {c for c in template.channels.split(",") if c}
+    defaults = _defaults(template)
     messages: list[dict] = []
     letters: list[dict] = []
 
@@ -132,9 +234,7 @@ def _enqueue(session: Session, *, event: str, context: dict, units: set[int], ro
             "next_attempt_at": now, "last_error": "", "created_at": now})
 
     for_filer = EVENTS[event].audience == FILER
-    if filer is not None and filer.filer_user_id is not None:
-        users = users | {filer.filer_user_id}
-    for user, pref in _recipients(session, units=units, roles=roles, users=users):
+    for user, pref in recipients:
         channels = _channels(template, pref)
         if "inbox" in channels:
             letters.append({"user_id": user.id, "event_id": event_id, "event": event,
@@ -149,13 +249,12 @@ def _enqueue(session: Session, *, event: str, context: dict, units: set[int], ro
             outbox("sms", user.mobile, user_id=user.id, body=text.sms)
     if filer is not None and filer.sms_opt_in and filer.contact_mobile and "sms" in defaults:
         outbox("sms", filer.contact_mobile, to_filer=True, body=text.sms)
-    if units and "robot" in defaults:
-        hooks = session.exec(select(UnitWebhook).where(
-            col(UnitWebhook.unit_id).in_(units), col(UnitWebhook.active).is_(True))).all()
-        for hook in hooks:
-            outbox(hook.kind, str(hook.id), unit_id=hook.unit_id, body=robot_card(text, context))
-    if letters:
-        session.exec(insert(InboxMessage), params=letters)
-    if messages:
-        session.exec(insert(OutboxMessage), params=messages)
-    return event_id
+    for hook in robots:
+        outbox(hook.kind, str(hook.id), unit_id=hook.unit_id, body=robot_card(text, context))
+    return letters, messages
+
+
+def _insert(session: Session, letters: list[dict], messages: list[dict]) -> None:
+    """Plain executemany INSERTs (no ORM bookkeeping: a batch writes tens of thousands)."""
+    bulk_insert(session, InboxMessage.__table__, letters)
+    bulk_insert(session, OutboxMessage.__table__, messages)

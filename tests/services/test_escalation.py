@@ -107,7 +107,9 @@ def test_a_run_reads_the_items_notices_once_not_once_per_item(session, people, a
     reads: list[str] = []
 
     def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        if statement.lstrip().upper().startswith("SELECT") and "FROM notices" in statement:
+        # the ladders: the notices of given items (not the new notices' ids read back)
+        if statement.lstrip().upper().startswith("SELECT") and "FROM notices" in statement \
+                and "notices.item_kind =" in statement:
             reads.append(statement)
 
     event.listen(session.get_bind(), "before_cursor_execute", note)
@@ -118,6 +120,61 @@ def test_a_run_reads_the_items_notices_once_not_once_per_item(session, people, a
     assert sorted(i.tracking_no for i in issued) == sorted(r.tracking_no for r in overdue)
     assert {i.kind for i in issued} == {"urging"}
     assert len(reads) == 1
+
+
+def statements_of_a_run(session, people, count: int) -> tuple[int, list]:
+    """How many statements a morning run takes to issue a reminder and then an urging notice
+    to `count` overdue reports."""
+    from sqlalchemy import event
+
+    for _ in range(count):
+        assigned(session, people)
+    escalation.escalate(session, today=date(2026, 11, 4))  # a reminder each
+    sent: list[str] = []
+    note = lambda *args: sent.append(args[2])  # noqa: E731
+    event.listen(session.get_bind(), "before_cursor_execute", note)
+    try:
+        issued = escalation.escalate(session, today=date(2026, 11, 9))  # reminders missed
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", note)
+    return len(sent), issued
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_a_run_takes_as_many_statements_for_twelve_items_as_for_three(
+        session, people, at, count):
+    """Set-based (#17): the notices, their numbers, audit rows, messages and the reports' new
+    deadlines are written in bulk, so the statements of a run do not grow with its items."""
+    statements, issued = statements_of_a_run(session, people, count)
+    assert len(issued) == count and {i.kind for i in issued} == {"urging"}
+    assert statements <= 40, statements
+
+
+def test_a_batched_run_gives_each_report_its_notice_deadline_and_messages(session, people, at):
+    """What the batch writes is what issuing one by one wrote: consecutive numbers, the
+    missed reminder settled, the report's current deadline moved to the notice's, an audit
+    row per notice (the chain still verifies) and the unit's inbox letter."""
+    from portal import audit
+    from portal.notifications.tables import InboxMessage
+
+    first, second = assigned(session, people), assigned(session, people)
+    escalation.escalate(session, today=date(2026, 11, 4))
+    issued = escalation.escalate(session, today=date(2026, 11, 9))
+    assert sorted(i.number for i in issued) == ["催办〔2026〕1号", "催办〔2026〕2号"]
+    for report in (first, second):
+        reminder, urging = session.exec(select(Notice).where(Notice.report_id == report.id)
+                                        .order_by(Notice.id)).all()
+        assert (reminder.complied, reminder.settled_by) == (False, "missed")
+        assert urging.deadline is not None and urging.complied is None
+        # the unit has not responded: the notice's deadline runs past the respond deadline
+        assert urging.deadline > report.respond_due
+        assert session.get(Report, report.id).current_due == urging.deadline
+    assert audit.verify(session).ok
+    letters = session.exec(select(InboxMessage).where(
+        InboxMessage.user_id == people["unit"].user_id,
+        InboxMessage.event == "notice_issued")).all()
+    assert sum("催办〔2026〕" in letter.body or "催办〔2026〕" in letter.subject
+               for letter in letters) == 2
 
 
 def test_dry_run_saves_nothing(session, people, at):

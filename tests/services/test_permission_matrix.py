@@ -879,6 +879,7 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
 # already checked the permission.
 HELPERS = {
     "audit.record": "writes the audit row of a change its caller has permitted",
+    "audit.record_many": "writes the audit rows of changes its caller has permitted",
     "roles.require": "the role check itself",
     "deadlines.recompute_after_calendar_change": "moves stored deadlines after a calendar "
     "change; called by calendar_schedule.save and workdays.set_override after their admin check",
