@@ -13,7 +13,9 @@ Writes that must not fail under load go through `write_with_retry`, which retrie
 """
 
 import random
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -74,6 +76,8 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         cursor.close()
 
+    _queue_writers(engine, busy_ms / 1000)
+
     @event.listens_for(engine, "begin")
     def _begin(connection):  # noqa: ANN001
         connection.exec_driver_sql("BEGIN")  # deferred: a read snapshot, no lock
@@ -88,10 +92,73 @@ def _sqlite_engine(url: str) -> Engine:
         if verb == "SAVEPOINT":
             connection.info[_STATE] = "nested"  # e.g. the tests' outer transaction: leave it
         elif verb not in _READ_VERBS:
+            _wait_turn(connection.engine, cursor.connection)
             _take_write_lock(cursor.connection)
             connection.info[_STATE] = "write"
 
     return engine
+
+
+class _WriterQueue:
+    """This process's writers of one SQLite database wait their turn on a mutex, not in
+    SQLite's busy handler: that one sleeps 1, 2, 5 … 100 ms between tries, so under load the
+    lock sat free while waiters slept (8 threads filing: p95 0.4 s). The turn is held from the
+    write lock to the end of the transaction; other processes still meet the busy timeout."""
+
+    def __init__(self, timeout: float) -> None:
+        self.mutex, self.timeout = threading.Lock(), timeout
+        self.holder: int | None = None  # id() of the DBAPI connection whose turn it is
+
+    def wait(self, connection) -> None:  # noqa: ANN001
+        if self.holder == _raw_id(connection):
+            return
+        if self.mutex.acquire(timeout=self.timeout):  # else SQLite's busy timeout decides
+            self.holder = _raw_id(connection)
+
+    def done(self, connection) -> None:  # noqa: ANN001
+        if self.holder == _raw_id(connection):
+            self.holder = None
+            self.mutex.release()
+
+
+def _raw_id(connection) -> int:  # noqa: ANN001
+    """The DBAPI connection's identity, whether given bare or in the pool's proxy."""
+    return id(getattr(connection, "dbapi_connection", None) or connection)
+
+
+_QUEUES: "weakref.WeakKeyDictionary[Engine, _WriterQueue]" = weakref.WeakKeyDictionary()
+
+
+def _queue_writers(engine: Engine, timeout: float) -> None:
+    """Give `engine` a writer queue, passed on after each commit or rollback."""
+    queue = _QUEUES[engine] = _WriterQueue(timeout)
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection) -> None:  # noqa: ANN001
+        try:
+            commit(dbapi_connection)
+        finally:
+            queue.done(dbapi_connection)
+
+    def do_rollback(dbapi_connection) -> None:  # noqa: ANN001
+        try:
+            rollback(dbapi_connection)
+        finally:
+            queue.done(dbapi_connection)
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+
+    @event.listens_for(engine, "invalidate")
+    @event.listens_for(engine, "close")
+    def _gone(dbapi_connection, *_args) -> None:  # noqa: ANN001
+        queue.done(dbapi_connection)  # a connection lost mid-write must not keep the turn
+
+
+def _wait_turn(engine: Engine, dbapi_connection) -> None:  # noqa: ANN001
+    queue = _QUEUES.get(engine)
+    if queue is not None:
+        queue.wait(dbapi_connection)
 
 
 def _take_write_lock(dbapi_connection) -> None:  # noqa: ANN001
@@ -109,6 +176,7 @@ def lock_for_write(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name != "sqlite" or connection.info.get(_STATE) != "read":
         return
+    _wait_turn(connection.engine, connection.connection.dbapi_connection)
     if connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("COMMIT")  # through SQLAlchemy: errors arrive wrapped
     connection.exec_driver_sql("BEGIN IMMEDIATE")
