@@ -1,121 +1,38 @@
-"""`python -m portal bench` (#17): a large database built with bulk inserts, and what the pages
-call timed beside its floor — one hand-written SQL query for the same result on the same data.
+"""`python -m portal bench` (#17): a large database built with bulk inserts (portal/bench_data.py),
+and what the pages call timed beside its floor — one hand-written SQL query for the same result
+on the same data — then the morning escalation over 20,000 overdue items, whole page renders
+with their peak memory (portal/ui/bench_pages.py) and intake under 8 threads beside its floor
+(portal/bench_load.py).
 
-    python -m portal bench [--reports 1000000] [--units 200] [--database-url URL] [--json PATH]
+    python -m portal bench [--reports 1000000] [--units 200] [--accounts 100000]
+                           [--database-url URL] [--json PATH] [--explain]
 
 Each call and its floor run interleaved, `--repeat` times; the table gives the medians and their
-ratio. The database is kept (a SQLite file in the temporary directory by default) and reused
-when it already holds enough reports. Speed is measured here, never asserted in the tests.
+ratio, `--explain` the plans of both. The database is kept (a SQLite file in the temporary
+directory by default) and reused when it already holds enough reports. Speed is measured here,
+never asserted in the tests.
 """
 
 import json
-import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, func, select
 
-from portal import board, escalation, migrate, reports, stats, workdays
+from portal import bench_data, bench_load, board, migrate, reports, stats, users, workdays
 from portal.db import make_engine, session_scope
-from portal.models import Report, Unit
-from portal.roles import Actor, Role
-
-ANSWERED = ("acknowledged", "replied", "closed", "reopened")
-REPLIED = ("replied", "closed", "reopened")
-OUTCOMES = ("resolved", "resolved", "partly", "unresolved")
-STATUSES = ("submitted", "assigned", "acknowledged", "replied", "reopened", "closed",
-            "rejected", "returned")
-
-
-def build(engine, count: int) -> None:  # noqa: ANN001
-    with session_scope(engine) as session:
-        if session.exec(select(func.count()).select_from(Report)).one() >= count:
-            return
-        unit_ids = list(session.exec(select(Unit.id)))
-    rng = random.Random(7)
-    today = date.today()
-    start = datetime.combine(today, datetime.min.time()) - timedelta(minutes=count)
-    batch, done = 20_000, 0
-    with engine.begin() as connection:
-        while done < count:
-            rows = []
-            for i in range(done, min(done + batch, count)):
-                status = rng.choice(STATUSES)
-                created = start + timedelta(minutes=i)
-                with_unit = status in ("assigned", "acknowledged", "reopened", "replied",
-                                       "closed")
-                # open items are due around today; about one in twelve is overdue
-                due = today + timedelta(days=rng.randint(-2, 21)) if with_unit else None
-                rows.append({
-                    "tracking_no": f"YS{created.year}-{i:07d}", "query_code_hash": "x$y",
-                    "kind": "complaint", "channel": "web", "title": f"压力测试 {i}",
-                    "description": "批量生成的测试数据", "place": "", "anonymous": True,
-                    "confidential": True, "status": status,
-                    "unit_id": rng.choice(unit_ids) if with_unit else None,
-                    "respond_due": due, "reply_due": due, "deadline_estimated": False,
-                    "current_due": due if status in ("assigned", "acknowledged", "reopened")
-                    else None, "reopen_count": 0, "created_at": created, "updated_at": created,
-                    # the figures' columns (#13): accepted the day filed, answered within days
-                    "accepted_on": created.date() if with_unit else None,
-                    "first_reply_due": due,
-                    "responded_at": created + timedelta(hours=rng.randint(1, 40))
-                    if status in ANSWERED else None,
-                    "first_replied_at": created + timedelta(days=rng.randint(1, 8))
-                    if status in REPLIED else None,
-                    "reply_outcome": rng.choice(OUTCOMES) if status in REPLIED else None})
-            connection.execute(insert(Report), rows)
-            done += len(rows)
-            print(f"  {done:,} reports", end="\r", flush=True)
-        # one rating per answered report, one in five unsatisfied (one INSERT … SELECT)
-        connection.execute(text(
-            "INSERT INTO report_ratings (report_id, unit_id, round, at, channel, rating, comment) "
-            "SELECT id, unit_id, 0, created_at, 'web', CASE WHEN id % 5 = 0 THEN 'unsatisfied' "
-            "ELSE 'satisfied' END, '' FROM reports WHERE status IN ('closed', 'reopened')"))
-    print()
-
-
-def build_history(engine) -> None:  # noqa: ANN001
-    """The events and notices the figures read besides the reports (INSERT … SELECT): a submit
-    event per report, an assign event per accepted one and a reject event per refused one (each
-    refusal for one of the units), and a 提醒单 for one accepted report in ten (one in five of
-    them withdrawn)."""
-    with engine.begin() as connection:
-        if connection.execute(text("SELECT COUNT(*) FROM report_events")).scalar():
-            return
-        connection.execute(text(
-            "INSERT INTO report_events (report_id, at, action, public, note_public, note) "
-            "SELECT id, created_at, 'submit', 1 = 1, 1 = 0, '' FROM reports"))
-        connection.execute(text(
-            "INSERT INTO report_events (report_id, at, action, unit_id, public, note_public, note) "
-            "SELECT id, created_at, 'assign', unit_id, 1 = 1, 1 = 0, '' FROM reports "
-            "WHERE accepted_on IS NOT NULL"))
-        unit_ids = [row[0] for row in connection.execute(text("SELECT id FROM units"))]
-        named = " ".join(f"WHEN {i} THEN {uid}" for i, uid in enumerate(unit_ids))
-        connection.execute(text(
-            f"UPDATE reports SET concerned_unit_id = CASE id % {len(unit_ids)} {named} END "
-            "WHERE status = 'rejected'"))
-        connection.execute(text(
-            "INSERT INTO report_events (report_id, at, action, public, note_public, note) "
-            "SELECT id, created_at, 'reject', 1 = 1, 1 = 1, '' FROM reports "
-            "WHERE status = 'rejected'"))
-        connection.execute(text(
-            "INSERT INTO notices (kind, number, item_kind, item_id, report_id, unit_id, issued_on, "
-            "issued_at, reason, overdue_days, deadline_estimated, withdrawn, withdrawn_reason, "
-            "overdue_calendar_days) "
-            "SELECT 'reminder', 'BENCH-' || id, 'report', id, id, unit_id, accepted_on, "
-            "created_at, '逾期', 1, "
-            "1 = 0, id % 50 = 0, '', 1 FROM reports "
-            "WHERE accepted_on IS NOT NULL AND id % 10 = 0"))
-
+from portal.models import Unit, User
+from portal.roles import Actor
 
 # The floor: the same numbers as stats.compute (per unit; the district is their sum), written by
-# hand for SQLite — the same query shapes and the same indexes (migration 0014) as stats.py, so the
+# by hand (SQL that SQLite and PostgreSQL both read) — the same query shapes and the same indexes (migration 0014) as stats.py, so the
 # ratio measures what the ORM and the Python around it cost. `unit_id + 0`: see stats.UNIT_GROUP.
 FLOOR_SQL = """
 SELECT r.unit_id + 0, COUNT(*),
@@ -154,7 +71,7 @@ GROUP BY r.concerned_unit_id
 """
 FLOOR_NOTICES_SQL = """
 SELECT unit_id, kind, COUNT(*) FROM notices
-WHERE issued_on BETWEEN :start AND :end AND withdrawn = 0 AND item_kind = 'report'
+WHERE issued_on BETWEEN :start AND :end AND NOT withdrawn AND item_kind = 'report'
 GROUP BY unit_id, kind
 """
 
@@ -167,24 +84,47 @@ class Result:
     service_ms: float
     floor_ms: float | None
     ratio: float | None
-
-
-def ensure_units(engine: Engine, count: int) -> None:
-    """At least `count` active units (the seeded ones, then 测试单位 n)."""
-    with session_scope(engine) as session:
-        have = session.exec(select(func.count()).select_from(Unit)).one()
-        for n in range(have + 1, count + 1):
-            session.add(Unit(name=f"测试单位{n:03d}", sort_order=1000 + n))
-        session.commit()
+    plan: list[str] = field(default_factory=list)  # EXPLAIN of the call's queries
+    floor_plan: list[str] = field(default_factory=list)
 
 
 def _median_ms(runs: list[float]) -> float:
     return round(statistics.median(runs) * 1000, 1)
 
 
+@contextmanager
+def captured(engine: Engine) -> Iterator[list[tuple[str, object]]]:
+    """The queries (SELECT or WITH) sent meanwhile, with their parameters."""
+    statements: list[tuple[str, object]] = []
+
+    def note(_conn, _cursor, statement, parameters, _context, executemany) -> None:  # noqa: ANN001
+        if not executemany and statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def explain(session: Session, statements: list[tuple[str, object]]) -> list[str]:
+    """The plan of each query: SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN."""
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    lines: list[str] = []
+    for statement, parameters in statements:
+        lines.append("-- " + " ".join(statement.split())[:160])
+        rows = connection.exec_driver_sql(
+            ("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters).all()
+        lines += [f"   {row[3]}" if sqlite else f"   {row[0]}" for row in rows]
+    return lines
+
+
 def measure(name: str, call: Callable[[], object], floor: Callable[[], object] | None,
-            repeat: int) -> Result:
-    """The call and its floor, interleaved so that both see the same cache and load."""
+            repeat: int, *, session: Session | None = None) -> Result:
+    """The call and its floor, interleaved so that both see the same cache and load; with a
+    session, the plans of the queries of each (read on one more run of each)."""
     runs, floors = [], []
     for _ in range(repeat):
         began = time.perf_counter()
@@ -197,7 +137,17 @@ def measure(name: str, call: Callable[[], object], floor: Callable[[], object] |
     service = _median_ms(runs)
     floor_ms = _median_ms(floors) if floors else None
     ratio = round(service / floor_ms, 2) if floor_ms else None
-    return Result(name, service, floor_ms, ratio)
+    result = Result(name, service, floor_ms, ratio)
+    if session is not None:
+        engine = session.get_bind().engine
+        with captured(engine) as statements:
+            call()
+        result.plan = explain(session, statements)
+        if floor is not None:
+            with captured(engine) as statements:
+                floor()
+            result.floor_plan = explain(session, statements)
+    return result
 
 
 def _sql(session: Session, sql: str, **params: object) -> Callable[[], object]:
@@ -208,19 +158,25 @@ COLUMNS = "id, tracking_no, title, status, unit_id, current_due, created_at"
 WAITING = "('submitted', 'returned')"
 
 
-def run(engine: Engine, *, repeat: int = 5, escalate: bool = True) -> list[Result]:
-    office = Actor(user_id=0, username="bench", display_name="bench",
-                   roles=frozenset({Role.SUPERVISOR}))
-    with session_scope(engine) as session:
-        unit_id = session.exec(select(Unit.id).order_by(Unit.id)).first()
-    unit = Actor(user_id=0, username="bench_unit", display_name="bench",
-                 roles=frozenset({Role.UNIT}), unit_id=unit_id)
+def _actor(session: Session, username: str) -> Actor:
+    actor = users.load_actor(session, username=username)
+    if actor is None:
+        raise RuntimeError(f"bench account {username} missing")
+    return actor
+
+
+def page_calls(engine: Engine, *, repeat: int, explain_plans: bool) -> list[Result]:
+    """What the list and dashboard pages call, each beside its floor."""
     today = date.today()
     last_month = today.replace(day=1) - timedelta(days=1)
-    with session_scope(engine) as session:  # the floor is given the next working day
-        next_day = workdays.add_working_days(today, 1, session=session)
     results = []
     with session_scope(engine) as session:
+        office = _actor(session, bench_data.OFFICE)
+        unit_id = session.exec(select(Unit.id).order_by(Unit.id)).first()
+        unit = _actor(session, bench_data.unit_user(unit_id))
+        next_day = workdays.add_working_days(today, 1, session=session)  # for the card floor
+        accounts = session.exec(select(func.count()).select_from(User)).one()
+        company = bench_data.company_user(max(accounts - 1, 0) // 2)
         counts = "SELECT status, COUNT(*) FROM reports GROUP BY status"
         pairs = [
             ("office queue, first page", lambda: reports.office_queue(session, actor=office),
@@ -247,59 +203,113 @@ def run(engine: Engine, *, repeat: int = 5, escalate: bool = True) -> list[Resul
                                     "(current_due > :t AND current_due <= :n AND "
                                     "(due_window IS NULL OR due_window > 1))",
                            t=today, n=next_day)())),
+            (f"login, 1 of {accounts:,} accounts",
+             lambda: (users.credentials(session, usernames=[company]),
+                      users.load_actor(session, username=company)),
+             lambda: (_sql(session, "SELECT * FROM users WHERE username = :n", n=company)(),
+                      _sql(session, "SELECT role FROM user_roles WHERE user_id = "
+                                    "(SELECT id FROM users WHERE username = :n)", n=company)())),
         ]
+        sqlite = engine.dialect.name == "sqlite"
         for label, (start, end) in (("month", (last_month.replace(day=1), last_month)),
                                     ("year", (today - timedelta(days=365), today))):
-            params = {"start": start, "end": end, "today": today,
-                      "since": f"{start} 00:00:00",
-                      "until": f"{end + timedelta(days=1)} 00:00:00"}
-            floor_sql = [FLOOR_SQL, FLOOR_REJECTED_SQL, FLOOR_NOTICES_SQL]
-            if engine.dialect.name != "sqlite":  # the floor is written in SQLite's dialect
-                floor_sql = []
+            since = datetime.combine(start, datetime.min.time())
+            until = datetime.combine(end + timedelta(days=1), datetime.min.time())
+            params = {"start": start, "end": end, "today": today,  # SQLite compares text
+                      "since": str(since) if sqlite else since,
+                      "until": str(until) if sqlite else until}
             pairs.append((f"figures of #13, {label}, cold",
                           lambda s=start, e=end: (stats.clear_cache(),
                                                   stats.compute(session, start=s, end=e)),
-                          (lambda p=params, qs=tuple(floor_sql): [
-                              session.execute(text(q), p).all() for q in qs])
-                          if floor_sql else None))
+                          lambda p=params: [session.execute(text(q), p).all() for q in (
+                              FLOOR_SQL, FLOOR_REJECTED_SQL, FLOOR_NOTICES_SQL)]))
         pairs.append(("public board, year, cached",
                       lambda: board.period_board(session, year=today.year, month=None), None))
         for name, call, floor in pairs:
-            results.append(measure(name, call, floor, repeat))
-            show(results[-1])
-        if escalate:
-            results.append(measure("escalate --dry-run, next working day", lambda: (
-                escalation.escalate(session, today=today + timedelta(days=1), dry_run=True,
-                                    force=True)), None, 1))
+            results.append(measure(name, call, floor, repeat,
+                                   session=session if explain_plans else None))
             show(results[-1])
     return results
+
+
+RENDERED = (  # the heaviest pages, as the account that uses them
+    ("page: office dashboard (统计分析)", "pages/stats_dashboard.py", bench_data.OFFICE),
+    ("page: office queue (受理分办)", "pages/intake.py", bench_data.OFFICE),
+    ("page: quota dashboard (典型案例)", "pages/quota_dashboard.py", bench_data.DISCIPLINE),
+    ("page: self-check review (自查审核)", "pages/selfcheck_review.py", bench_data.OFFICE),
+    ("page: public board (公示栏)", "pages/board.py", None),
+)
 
 
 def show(result: Result) -> None:
     floor = f"{result.floor_ms:10.1f}" if result.floor_ms is not None else f"{'—':>10}"
     ratio = f"{result.ratio:7.2f}×" if result.ratio is not None else f"{'—':>8}"
-    print(f"{result.name:<40}{result.service_ms:10.1f}{floor}{ratio}", flush=True)
+    print(f"{result.name:<44}{result.service_ms:10.1f}{floor}{ratio}", flush=True)
+
+
+def show_plans(results: list[Result]) -> None:
+    for result in results:
+        if result.plan:
+            print(f"\n== {result.name}: service")
+            print("\n".join(result.plan))
+        if result.floor_plan:
+            print(f"== {result.name}: floor")
+            print("\n".join(result.floor_plan))
 
 
 def main(*, reports_count: int, units: int, database_url: str | None, json_path: Path | None,
-         repeat: int, escalate: bool) -> list[Result]:
+         repeat: int, escalate: bool, accounts: int = 100_000, escalate_items: int = 20_000,
+         intake_seconds: float = 20.0, intake_threads: int = 8, renders: bool = True,
+         explain_plans: bool = False) -> dict:
     url = database_url or (
         f"sqlite:///{Path(tempfile.gettempdir()) / f'portal-bench-{reports_count}.sqlite3'}")
     engine = make_engine(url)
     migrate.upgrade(engine)
     print(f"数据库 / database: {engine.url.render_as_string(hide_password=True)}")
     began = time.perf_counter()
-    ensure_units(engine, units)
-    build(engine, reports_count)
-    build_history(engine)
+    bench_data.ensure_units(engine, units)
+    bench_data.ensure_accounts(engine, accounts)
+    bench_data.build(engine, reports_count)
+    bench_data.build_history(engine)
     print(f"数据就绪 / data ready: {reports_count:,} reports, {units} units, "
-          f"{time.perf_counter() - began:.0f} s")
-    print(f"{'call':<40}{'ms':>10}{'floor ms':>10}{'ratio':>8}")
-    results = run(engine, repeat=repeat, escalate=escalate)
+          f"{accounts:,} company accounts, {time.perf_counter() - began:.0f} s")
+    print(f"{'call':<44}{'ms':>10}{'floor ms':>10}{'ratio':>8}")
+    results = page_calls(engine, repeat=repeat, explain_plans=explain_plans)
+    summary: dict = {"database": engine.dialect.name, "reports": reports_count, "units": units,
+                     "accounts": accounts, "repeat": repeat}
+    if escalate:
+        seconds, overdue, issued = bench_load.escalate_items(engine, items=escalate_items)
+        summary["escalate"] = {"overdue": overdue, "issued": issued,
+                               "seconds": round(seconds, 2)}
+        results.append(Result(f"escalate --dry-run, {overdue:,} overdue", round(seconds * 1000, 1),
+                              None, None))
+        show(results[-1])
+    if renders:
+        from portal.ui import bench_pages  # Streamlit only for this step
+
+        summary["renders"] = bench_pages.render(
+            engine.url.render_as_string(hide_password=False), list(RENDERED), repeat=repeat)
+        for page in summary["renders"]:
+            print(f"{page['name']:<44}{page['cold_ms']:10.1f} ms cold{page['warm_ms']:10.1f} ms "
+                  f"warm{page['peak_mb']:8.1f} MB peak", flush=True)
+    if intake_seconds > 0:
+        with session_scope(engine) as session:
+            office = _actor(session, bench_data.OFFICE)
+        summary["intake"] = figures = bench_load.intake(
+            engine, office=office, threads=intake_threads, seconds=intake_seconds)
+        print(f"intake, {intake_threads} threads: {figures['service_per_second']}/s "
+              f"(floor {figures['floor_per_second']}/s, {figures['ratio']}×), p95 "
+              f"{figures['service_p95_ms']} ms, refused {figures['refused']}, duplicates "
+              f"{figures['duplicates']}, lost {figures['lost']}; office queue reads "
+              f"{figures['reads_per_second_idle']}/s idle, "
+              f"{figures['reads_per_second_during_floor']}/s during the floor, "
+              f"{figures['reads_per_second_while_filing']}/s while filing "
+              f"({figures['reads_kept']}× idle, {figures['reads_kept_of_floor']}× floor)",
+              flush=True)
+    if explain_plans:
+        show_plans(results)
+    summary["results"] = [asdict(r) for r in results]
     if json_path is not None:
-        json_path.write_text(json.dumps(
-            {"database": engine.dialect.name, "reports": reports_count, "units": units,
-             "repeat": repeat, "results": [asdict(r) for r in results]},
-            ensure_ascii=False, indent=2))
+        json_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     engine.dispose()
-    return results
+    return summary

@@ -421,7 +421,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--database-url", help="数据库（默认临时目录中的 SQLite 文件，可重复使用）")
     bench.add_argument("--json", type=Path, help="另存结果为 JSON 文件")
     bench.add_argument("--repeat", type=_positive, default=5, help="每项交替运行次数（取中位数）")
+    bench.add_argument("--accounts", type=_count, default=100_000,
+                       help="企业账号数（默认 100,000；登录耗时不应随之增长）")
+    bench.add_argument("--escalate-items", type=_positive, default=20_000,
+                       help="逾期督办试运行的逾期件数（默认 20,000）")
     bench.add_argument("--no-escalate", action="store_true", help="不测逾期督办试运行")
+    bench.add_argument("--intake-seconds", type=_count, default=20,
+                       help="并发受理测试时长（秒，默认 20；0 为不测）")
+    bench.add_argument("--intake-threads", type=_positive, default=8, help="并发受理线程数（默认 8）")
+    bench.add_argument("--no-render", action="store_true", help="不测整页渲染（AppTest）")
+    bench.add_argument("--explain", action="store_true", help="打印各查询及其下限的执行计划")
     bench.set_defaults(func=_bench)
     return parser
 
@@ -433,11 +442,21 @@ def _positive(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("须为非负整数")
+    return number
+
+
 def _bench(args: argparse.Namespace) -> int:
     from portal import bench
 
     bench.main(reports_count=args.reports, units=args.units, database_url=args.database_url,
-               json_path=args.json, repeat=args.repeat, escalate=not args.no_escalate)
+               json_path=args.json, repeat=args.repeat, escalate=not args.no_escalate,
+               accounts=args.accounts, escalate_items=args.escalate_items,
+               intake_seconds=args.intake_seconds, intake_threads=args.intake_threads,
+               renders=not args.no_render, explain_plans=args.explain)
     return 0
 
 

@@ -19,7 +19,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from portal import escalation, migrate, reports, stats
-from portal.bench import FLOOR_NOTICES_SQL, FLOOR_REJECTED_SQL, FLOOR_SQL, build, build_history
+from portal.bench import FLOOR_NOTICES_SQL, FLOOR_REJECTED_SQL, FLOOR_SQL
+from portal.bench_data import build, build_history
 from portal.db import make_engine, session_scope
 from portal.models import Unit
 from portal.roles import Actor, Role
