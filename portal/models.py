@@ -70,6 +70,7 @@ class User(SQLModel, table=True):
 
 class UserRole(SQLModel, table=True):
     __tablename__ = "user_roles"
+    __table_args__ = (Index("ix_user_roles_role", "role", "user_id"),)
 
     user_id: int = Field(foreign_key="users.id", primary_key=True)
     role: str = Field(max_length=16, primary_key=True)

@@ -107,6 +107,30 @@ def test_credentials_hold_only_the_named_accounts_whatever_the_number_of_account
     assert len(statements) == 1  # one query, by name; none at all without a name
 
 
+def test_the_holders_of_a_role_are_found_by_index_not_by_reading_every_accounts_roles(session):
+    """Every filing tells the office: its recipients come from the role index (migration
+    0021), whatever the number of company accounts (#17)."""
+    from portal.notifications.outbox import _recipients
+
+    office = make_user(session, Role.SUPERVISOR)
+    for _ in range(3):
+        make_user(session, Role.COMPANY)
+    statements = []
+    listen = lambda *args: statements.append((args[2], args[3]))  # noqa: E731
+    event.listen(session.get_bind(), "before_cursor_execute", listen)
+    try:
+        found = _recipients(session, units=set(), roles={Role.SUPERVISOR}, users=set())
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", listen)
+    assert [user.id for user, _ in found] == [office.user_id]
+    [(statement, parameters)] = statements
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        plan = " / ".join(row[3] for row in connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, parameters))
+        assert "ix_user_roles_role" in plan and "SCAN user_roles" not in plan, plan
+
+
 def test_reset_password_replaces_the_old_one(session):
     admin = make_user(session, Role.ADMIN)
     worker = make_user(session, Role.DISCIPLINE)
