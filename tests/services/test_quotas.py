@@ -185,6 +185,30 @@ def test_untrue_self_check_answers_are_flagged(session, people):
         selfcheck.untrue_answers(session, actor=people["fgj"], year=2026)
 
 
+def test_handled_reports_are_counted_as_evidence_not_listed(session, people):
+    """自查不实 from reports: the count per unit and category and the first number (#17: a
+    year of a province is some 100,000 handled reports, never loaded one by one)."""
+    from portal import report_flow, reports, selfcheck
+    from portal.selfcheck import RowInput
+    from tests.services.test_reports import valid_input
+
+    q1 = selfcheck.open_campaign(session, actor=people["supervisor"], year=2026, quarter=1)
+    form = selfcheck.open_form(session, actor=people["fgj"], campaign_id=q1.id)
+    selfcheck.submit(session, actor=people["fgj"], form_id=form.id, version=form.version,
+                     rows=[RowInput(category_number=n, has_problem=False) for n in range(1, 33)])
+    numbers = []
+    for category in (7, 7, 7, 9):
+        filed = reports.file_report(session, actor=None, data=valid_input())
+        report_flow.assign(session, actor=people["supervisor"], report_id=filed.report_id,
+                           unit_id=people["fgj"].unit_id, category_number=category)
+        report_flow.reply(session, actor=people["fgj"], report_id=filed.report_id,
+                          result="已办结", outcome="resolved")
+        numbers.append(filed.tracking_no)
+    flags = selfcheck.untrue_answers(session, actor=people["supervisor"], year=2026)
+    assert [(f["category_number"], f["evidence"]) for f in flags] == [
+        (7, [f"反映问题 3 件：{min(numbers[:3])} 等"]), (9, [f"反映问题：{numbers[3]}"])]
+
+
 def test_a_case_registered_from_a_transfer_letter_keeps_the_link(session, people):
     from portal import escalation, report_flow, reports
     from tests.services.test_reports import valid_input
