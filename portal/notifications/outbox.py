@@ -167,6 +167,8 @@ def enqueue_many(session: Session, *, event: str, announcements: list[Announceme
             [{"event": event, "dedupe_key": None, "created_at": now}] * len(announcements))
         letters: list[dict] = []
         messages: list[dict] = []
+        chosen = {user.id: _channels(template, pref)  # each recipient's channels, once
+                  for found in (*by_unit.values(), *by_role.values()) for user, pref in found}
         for announcement, event_id in zip(announcements, event_ids, strict=True):
             found = {user.id: (user, pref) for unit_id in announcement.units
                      for user, pref in by_unit.get(unit_id, [])}
@@ -176,7 +178,7 @@ def enqueue_many(session: Session, *, event: str, announcements: list[Announceme
                 template, announcement.context, event_id=event_id, now=now,
                 recipients=[found[user_id] for user_id in sorted(found)],
                 robots=[hook for unit_id in sorted(announcement.units)
-                        for hook in robots.get(unit_id, [])], filer=None)
+                        for hook in robots.get(unit_id, [])], filer=None, chosen=chosen)
             letters += these_letters
             messages += these_messages
         _insert(session, letters, messages)
@@ -215,8 +217,10 @@ def _defaults(template: NotificationTemplate) -> set[str]:
 
 def _rows(template: NotificationTemplate, context: dict, *, event_id: int, now: datetime,
           recipients: list[tuple[User, NotificationPreference | None]],
-          robots: list[UnitWebhook], filer: Report | None) -> tuple[list[dict], list[dict]]:
-    """The inbox rows and the outbox rows of one event."""
+          robots: list[UnitWebhook], filer: Report | None,
+          chosen: dict[int, set[str]] | None = None) -> tuple[list[dict], list[dict]]:
+    """The inbox rows and the outbox rows of one event (`chosen`: each recipient's channels,
+    when known)."""
     event = template.event
     text = texts(template, context)
     url = context.get("link", "")[:300]
@@ -235,7 +239,7 @@ def _rows(template: NotificationTemplate, context: dict, *, event_id: int, now: 
 
     for_filer = EVENTS[event].audience == FILER
     for user, pref in recipients:
-        channels = _channels(template, pref)
+        channels = chosen[user.id] if chosen is not None else _channels(template, pref)
         if "inbox" in channels:
             letters.append({"user_id": user.id, "event_id": event_id, "event": event,
                             "subject": text.subject[:200], "body": text.body, "link": url,
