@@ -91,11 +91,14 @@ def _require_unit(actor: Actor | None) -> Actor:
 # ---- the ledger in SQL ----------------------------------------------------------------------
 
 def latest_row() -> ColumnElement:
-    """The row is its problem's row in the unit's latest submitted form."""
+    """The row is its problem's row in the unit's latest submitted form. A later row of the
+    problem is a carried one (the first row never comes later), so it is found through the
+    index on origin_id — not by comparing every row's problem with every other's (#17:
+    20 quarters of 200 units hold 128,000 rows)."""
     later, later_form, later_campaign = (aliased(SelfcheckRow), aliased(SelfcheckForm),
                                          aliased(SelfcheckCampaign))
     return ~exists().where(
-        _problem_col(later) == _problem_col(SelfcheckRow), later.id != SelfcheckRow.id,
+        later.origin_id == _problem_col(SelfcheckRow), later.id != SelfcheckRow.id,
         later_form.id == later.form_id, col(later_form.status).in_(SHOWN),
         later_campaign.id == later_form.campaign_id,
         later_campaign.year * 10 + later_campaign.quarter
