@@ -26,9 +26,21 @@ from pathlib import Path
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, func, select
 
-from portal import bench_data, bench_load, board, migrate, reports, stats, users, workdays
+from portal import (
+    bench_data,
+    bench_load,
+    board,
+    migrate,
+    quotas,
+    reports,
+    selfcheck,
+    stats,
+    users,
+    workdays,
+)
 from portal.db import make_engine, session_scope
-from portal.models import Unit, User
+from portal.models import SelfcheckCampaign, Unit, User
+from portal.notifications import inbox
 from portal.roles import Actor
 
 # The floor: the same numbers as stats.compute (per unit; the district is their sum), written by
@@ -225,11 +237,81 @@ def page_calls(engine: Engine, *, repeat: int, explain_plans: bool) -> list[Resu
                               FLOOR_SQL, FLOOR_REJECTED_SQL, FLOOR_NOTICES_SQL)]))
         pairs.append(("public board, year, cached",
                       lambda: board.period_board(session, year=today.year, month=None), None))
+        pairs += _discipline_calls(session, today=today, sqlite=sqlite)
         for name, call, floor in pairs:
             results.append(measure(name, call, floor, repeat,
                                    session=session if explain_plans else None))
             show(results[-1])
     return results
+
+
+UNTRUE_SQL = (
+    "SELECT f.unit_id, r.category_number, c.quarter FROM selfcheck_rows r "
+    "JOIN selfcheck_forms f ON f.id = r.form_id JOIN selfcheck_campaigns c "
+    "ON c.id = f.campaign_id WHERE c.year = :year AND r.has_problem = (1 = 0) "
+    "AND f.status IN ('submitted', 'accepted')",
+    "SELECT unit_id, category_number, title FROM typical_cases WHERE status = 'verified' "
+    "AND found_on BETWEEN :start AND :end",
+    "SELECT r.unit_id, c.number, COUNT(*), MIN(r.tracking_no) FROM reports r "
+    "JOIN categories c ON c.id = r.category_id WHERE r.status IN ('replied', 'closed', "
+    "'closed_unrated') AND r.created_at >= :since AND r.created_at < :until "
+    "GROUP BY r.unit_id, c.number")
+COMPLETION_SQL = (
+    "SELECT r.form_id, SUM(CASE WHEN r.has_problem THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN r.has_problem AND r.progress <> 'done' THEN 1 ELSE 0 END) "
+    "FROM selfcheck_rows r JOIN selfcheck_forms f ON f.id = r.form_id "
+    "WHERE f.campaign_id = :campaign GROUP BY r.form_id",
+    "SELECT u.id, u.name, f.id, f.status, f.submitted_at, f.late FROM units u "
+    "JOIN selfcheck_campaign_units cu ON cu.unit_id = u.id LEFT JOIN selfcheck_forms f "
+    "ON f.unit_id = u.id AND f.campaign_id = :campaign WHERE cu.campaign_id = :campaign "
+    "ORDER BY u.sort_order, u.id")
+
+
+def _quota_floor(days: list[date]) -> str:
+    """Verified cases per unit up to each checkpoint, and sanctioned ones, in one query."""
+    sanctioned = ("id IN (SELECT case_id FROM case_outcomes WHERE outcome IN "
+                  "('party', 'government', 'judicial'))")
+    columns = ", ".join(
+        f"SUM(CASE WHEN concluded_on <= :d{i} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN concluded_on <= :d{i} AND {sanctioned} THEN 1 ELSE 0 END)"
+        for i in range(len(days)))
+    return (f"SELECT unit_id, COUNT(*), SUM(CASE WHEN {sanctioned} THEN 1 ELSE 0 END)"
+            f"{', ' + columns if columns else ''} FROM typical_cases WHERE status = 'verified' "
+            "AND concluded_on BETWEEN :start AND :end GROUP BY unit_id")
+
+
+def _discipline_calls(session: Session, *, today: date, sqlite: bool) -> list:
+    """The quota table, 自查不实, self-check completion and the notification bell, each beside
+    its floor."""
+    discipline = _actor(session, bench_data.DISCIPLINE)
+    office = _actor(session, bench_data.OFFICE)
+    unit_id = session.exec(select(Unit.id).order_by(Unit.id)).first()
+    unit = _actor(session, bench_data.unit_user(unit_id))
+    year = today.year
+    days = [c.day for c in quotas.rules_for(session, year)]
+    since = datetime(year, 1, 1)
+    until = datetime(year + 1, 1, 1)
+    year_params = {"year": year, "start": date(year, 1, 1), "end": date(year, 12, 31),
+                   "since": str(since) if sqlite else since,
+                   "until": str(until) if sqlite else until}
+    quota_params = {"start": date(year, 1, 1), "end": min(today, date(year, 12, 31)),
+                    **{f"d{i}": min(day, today) for i, day in enumerate(days)}}
+    campaign = session.exec(select(SelfcheckCampaign.id).order_by(
+        SelfcheckCampaign.year.desc(), SelfcheckCampaign.quarter.desc())).first()
+    return [
+        ("quota table, year", lambda: quotas.dashboard(session, actor=discipline, year=year),
+         _sql(session, _quota_floor(days), **quota_params)),
+        ("自查不实, year",
+         lambda: selfcheck.untrue_answers(session, actor=discipline, year=year),
+         lambda: [session.execute(text(q), year_params).all() for q in UNTRUE_SQL]),
+        ("self-check completion, latest quarter",
+         lambda: selfcheck.completion(session, actor=office, campaign_id=campaign),
+         lambda: [session.execute(text(q), {"campaign": campaign}).all()
+                  for q in COMPLETION_SQL]),
+        ("notification bell", lambda: inbox.unread_count(session, actor=unit),
+         _sql(session, "SELECT COUNT(*) FROM inbox_messages WHERE user_id = :u "
+                       "AND read_at IS NULL", u=unit.user_id)),
+    ]
 
 
 RENDERED = (  # the heaviest pages, as the account that uses them
@@ -271,6 +353,10 @@ def main(*, reports_count: int, units: int, database_url: str | None, json_path:
     bench_data.ensure_accounts(engine, accounts)
     bench_data.build(engine, reports_count)
     bench_data.build_history(engine)
+    bench_data.build_categories(engine)
+    bench_data.build_cases(engine)
+    bench_data.build_selfchecks(engine)
+    bench_data.build_inbox(engine)
     print(f"数据就绪 / data ready: {reports_count:,} reports, {units} units, "
           f"{accounts:,} company accounts, {time.perf_counter() - began:.0f} s")
     print(f"{'call':<44}{'ms':>10}{'floor ms':>10}{'ratio':>8}")

@@ -11,8 +11,20 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, insert, text
 from sqlmodel import col, func, select
 
-from portal.db import bulk_insert, session_scope
-from portal.models import Report, Unit, User, UserRole
+from portal.db import bulk_insert, insert_returning_ids, session_scope
+from portal.models import (
+    CaseOutcome,
+    Report,
+    SelfcheckCampaign,
+    SelfcheckCampaignUnit,
+    SelfcheckForm,
+    SelfcheckRow,
+    TypicalCase,
+    Unit,
+    User,
+    UserRole,
+)
+from portal.notifications.tables import InboxMessage, NotificationEvent
 from portal.passwords import hash_password
 
 ANSWERED = ("acknowledged", "replied", "closed", "reopened")
@@ -153,4 +165,107 @@ def ensure_accounts(engine: Engine, companies: int) -> None:
                 col(User.username).in_([name for name, *_ in chunk]))).all())
             session.execute(insert(UserRole.__table__), [
                 {"user_id": ids[name], "role": role} for name, _, _, role in chunk])
+        session.commit()
+
+
+def build_cases(engine: Engine, *, per_unit_year: int = 10, years: int = 5) -> None:
+    """Typical cases over `years` years, `per_unit_year` per unit and year: four in five
+    verified, one in three of those with a sanction (what the quota page counts)."""
+    with session_scope(engine) as session:
+        if session.exec(select(func.count()).select_from(TypicalCase)).one():
+            return
+        unit_ids = list(session.exec(select(Unit.id).order_by(Unit.id)))
+        rng, today = random.Random(11), date.today()
+        rows = []
+        for unit_id in unit_ids:
+            for n in range(per_unit_year * years):
+                found = today - timedelta(days=rng.randint(0, 365 * years))
+                verified = n % 5 != 0
+                rows.append({
+                    "unit_id": unit_id, "category_number": rng.randint(1, 32),
+                    "title": f"典型案例 {unit_id}-{n}", "summary": "批量生成的测试案例",
+                    "found_on": found,
+                    "concluded_on": found + timedelta(days=30) if verified else None,
+                    "source": "report", "status": "verified" if verified else "checking",
+                    "persons_handled": 1, "exposed": False, "public_summary": "",
+                    "created_at": datetime.combine(found, datetime.min.time())})
+        ids = insert_returning_ids(session, TypicalCase.__table__, rows)
+        session.execute(insert(CaseOutcome.__table__), [
+            {"case_id": case_id, "outcome": "party"}
+            for case_id, row in zip(ids, rows, strict=True)
+            if row["status"] == "verified" and case_id % 3 == 0])
+        session.commit()
+
+
+def build_selfchecks(engine: Engine, *, quarters: int = 20) -> None:
+    """The last `quarters` quarterly self-checks: every unit required, every form submitted
+    (the older ones accepted), 32 categories each, one in eight with a problem (closed, but
+    for the last two quarters')."""
+    with session_scope(engine) as session:
+        if session.exec(select(func.count()).select_from(SelfcheckCampaign)).one():
+            return
+        unit_ids = list(session.exec(select(Unit.id).order_by(Unit.id)))
+        today = date.today()
+        year, quarter = today.year, (today.month - 1) // 3 + 1
+        rng = random.Random(13)
+        for back in range(quarters):
+            y, q = divmod(year * 4 + quarter - 1 - back, 4)
+            due = date(y, (q + 1) * 3, 28)
+            campaign_id = insert_returning_ids(session, SelfcheckCampaign.__table__, [
+                {"year": y, "quarter": q + 1, "due_date": due, "due_estimated": False,
+                 "opened_at": datetime.combine(due - timedelta(days=30), datetime.min.time()),
+                 "opened_by_id": None}])[0]
+            session.execute(insert(SelfcheckCampaignUnit.__table__), [
+                {"campaign_id": campaign_id, "unit_id": unit_id} for unit_id in unit_ids])
+            submitted = datetime.combine(due - timedelta(days=3), datetime.min.time())
+            form_ids = insert_returning_ids(session, SelfcheckForm.__table__, [
+                {"campaign_id": campaign_id, "unit_id": unit_id,
+                 "status": "submitted" if back == 0 else "accepted", "version": 2,
+                 "submitted_at": submitted, "late": False, "review_comment": "",
+                 "updated_at": submitted} for unit_id in unit_ids])
+            bulk_insert(session, SelfcheckRow.__table__, [
+                {"form_id": form_id, "category_number": number, "position": 1,
+                 "has_problem": problem, "description": "窗口办理时限偏长" if problem else "",
+                 "risk": "", "measure": "压缩办理时限" if problem else "", "person": "",
+                 "deadline": due + timedelta(days=60) if problem else None,
+                 "progress": "open", "review_note": "",
+                 "risk_level": "medium" if problem else "", "department": "",
+                 # the problems of the last two quarters are still being rectified
+                 "rectify_status": "open" if back < 2 else "closed",
+                 "closed_on": None if back < 2 or not problem else due + timedelta(days=45)}
+                for form_id in form_ids for number in range(1, 33)
+                for problem in (rng.random() < 0.125,)])
+        session.commit()
+
+
+def build_categories(engine: Engine) -> None:
+    """A category for every accepted report (the 32 of the catalogue, in turn), so that 自查不实
+    finds its evidence."""
+    with engine.begin() as connection:
+        if connection.execute(text(
+                "SELECT COUNT(*) FROM reports WHERE category_id IS NOT NULL")).scalar():
+            return
+        connection.execute(text(
+            "UPDATE reports SET category_id = (SELECT c.id FROM categories c WHERE "
+            "c.year = (SELECT MAX(year) FROM categories) AND c.number = 1 + reports.id % 32) "
+            "WHERE accepted_on IS NOT NULL"))
+
+
+def build_inbox(engine: Engine, *, per_user: int = 200) -> None:
+    """站内信 for every unit user (one in ten unread): what the bell counts."""
+    with session_scope(engine) as session:
+        if session.exec(select(func.count()).select_from(InboxMessage)).one():
+            return
+        user_ids = list(session.exec(select(User.id).where(
+            col(User.username).like("bench_u%"))))
+        if not user_ids:
+            return
+        at = datetime.combine(date.today(), datetime.min.time())
+        event_id = insert_returning_ids(session, NotificationEvent.__table__, [
+            {"event": "notice_issued", "dedupe_key": None, "created_at": at}])[0]
+        bulk_insert(session, InboxMessage.__table__, [
+            {"user_id": user_id, "event_id": event_id, "event": "notice_issued",
+             "subject": "督办通知", "body": "请按期办理。", "link": "", "created_at": at,
+             "read_at": None if n % 10 == 0 else at}
+            for user_id in user_ids for n in range(per_user)])
         session.commit()

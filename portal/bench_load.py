@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, func, text
 from sqlmodel import select
 
-from portal import escalation, reports
+from portal import escalation, reports, supervised
 from portal.db import session_scope
 from portal.models import Report
 from portal.report_types import WITH_UNIT
@@ -29,23 +29,24 @@ FLOOR_TITLE = "压测下限"
 
 def escalate_items(engine: Engine, *, items: int) -> tuple[float, int, int]:
     """(seconds, overdue items, notices issued) of `escalate --dry-run` on a day when exactly
-    `items` open reports are overdue: the deadlines of the first `items` open reports are put
-    before that day and the others after it, in the run's own transaction, which the dry run
-    rolls back with everything it wrote."""
+    `items` items are overdue: the open self-check problems past their deadline, and as many
+    open reports as make up the rest — the deadlines of the first of them are put before that
+    day and the others' after it, in the run's own transaction, which the dry run rolls back
+    with everything it wrote."""
     day = date.today() + timedelta(days=60)
     with session_scope(engine) as session:
+        others = len(supervised.overdue(session, today=day, kinds=(
+            supervised.TASK, supervised.STAGE, supervised.PROBLEM)))
         cut = session.execute(text(
             f"SELECT id FROM reports WHERE status IN {OPEN} AND current_due IS NOT NULL "
-            "ORDER BY id LIMIT 1 OFFSET :n"), {"n": max(items - 1, 0)}).scalar()
+            "ORDER BY id LIMIT 1 OFFSET :n"), {"n": max(items - others - 1, 0)}).scalar()
         if cut is None:
             cut = session.execute(text("SELECT MAX(id) FROM reports")).scalar() or 0
         for sign, due in (("<=", day - timedelta(days=3)), (">", day + timedelta(days=30))):
             session.execute(text(f"UPDATE reports SET current_due = :due WHERE status IN {OPEN}"
                                  f" AND current_due IS NOT NULL AND id {sign} :cut"),
                             {"due": due, "cut": cut})
-        overdue = session.execute(text(
-            f"SELECT COUNT(*) FROM reports WHERE status IN {OPEN} AND current_due < :day"),
-            {"day": day}).scalar()
+        overdue = len(supervised.overdue(session, today=day))
         began = time.perf_counter()
         issued = escalation.escalate(session, today=day, dry_run=True, force=True)
         seconds = time.perf_counter() - began

@@ -8,6 +8,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from streamlit import config as st_config
 from streamlit import logger as st_logger
 from streamlit.testing.v1 import AppTest
 
@@ -28,7 +29,8 @@ def _app(script: str, username: str | None) -> AppTest:
 
 
 def _run(script: str, username: str | None) -> AppTest:
-    st_logger.set_log_level("error")  # no bare-mode notices (loggers appear as pages import)
+    st_config.set_option("logger.level", "error")  # no bare-mode notices: loggers made later
+    st_logger.set_log_level("error")  # and those made already
     app = _app(script, username).run()
     if app.exception:
         raise RuntimeError(f"{script}: {app.exception[0].message}")
