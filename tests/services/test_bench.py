@@ -23,8 +23,10 @@ def test_bench_builds_a_database_and_reports_every_call_beside_its_floor(tmp_pat
     assert names[:6] == ["office queue, first page", "office queue, page 500",
                          "unit queue, first page", "status counts", "red/yellow card counts",
                          "login, 1 of 352 accounts"]  # 300 companies, 2 per unit, 2 offices
+    assert names[-5:-1] == ["quota table, year", "自查不实, year",
+                            "self-check completion, latest quarter", "notification bell"]
     paired = [r for r in result["results"] if r["floor_ms"] is not None]
-    assert len(paired) == 8 and all(r["ratio"] is not None for r in paired)
+    assert len(paired) == 12 and all(r["ratio"] is not None for r in paired)
     assert all(r["plan"] and r["floor_plan"] for r in paired)  # --explain: both plans
     assert all(r["service_ms"] >= 0 for r in result["results"])
     # the morning escalation runs over exactly the overdue items asked for
