@@ -521,26 +521,26 @@ def completion(session: Session, *, actor: Actor, campaign_id: int) -> list[dict
         .join(SelfcheckForm, col(SelfcheckForm.id) == SelfcheckRow.form_id)
         .where(SelfcheckForm.campaign_id == campaign.id).group_by(SelfcheckRow.form_id))}
     rows = session.exec(
-        select(Unit, SelfcheckForm)
+        select(Unit.id, Unit.name, SelfcheckForm.id, SelfcheckForm.status,
+               SelfcheckForm.submitted_at, SelfcheckForm.late)
         .join(SelfcheckCampaignUnit, col(SelfcheckCampaignUnit.unit_id) == Unit.id)
         .join(SelfcheckForm, (col(SelfcheckForm.unit_id) == Unit.id)
               & (col(SelfcheckForm.campaign_id) == campaign.id), isouter=True)
         .where(SelfcheckCampaignUnit.campaign_id == campaign.id)
         .order_by(Unit.sort_order, Unit.id)).all()
     result = []
-    for unit, form in rows:
-        if form is None:
+    for unit_id, name, form_id, status, submitted_at, late in rows:
+        if form_id is None:
             state = "missing"
-        elif form.status == SUBMITTED and form.late:
+        elif status == SUBMITTED and late:
             state = "late"
         else:
-            state = form.status
-        found, still_open = counts.get(form.id, (0, 0)) if form else (0, 0)
-        result.append({"unit": unit.name, "unit_id": unit.id, "form_id": form.id if form else None,
-                       "state": state, "submitted_at": form.submitted_at if form else None,
-                       "late": bool(form and form.late), "problems": found,
-                       "open": still_open,
-                       "waiting": form is None or form.status in EDITABLE})
+            state = status
+        found, still_open = counts.get(form_id, (0, 0))
+        result.append({"unit": name, "unit_id": unit_id, "form_id": form_id,
+                       "state": state, "submitted_at": submitted_at, "late": bool(late),
+                       "problems": found, "open": still_open,
+                       "waiting": form_id is None or status in EDITABLE})
     return result
 
 
