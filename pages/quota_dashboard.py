@@ -27,7 +27,7 @@ year = left.number_input(tr("quota.year"), 2021, 2100, today.year, step=1, key="
 on = right.date_input(tr("quota.date"), value=today, format="YYYY/MM/DD", key="quota_date")
 with db() as session:
     rows = quotas.dashboard(session, actor=me, year=int(year), on=on)
-    case_rows = cases.list_cases(session, actor=me, page=1, page_size=10_000)[0] if office else []
+    by_category = cases.verified_by_category(session, actor=me, year=int(year)) if office else {}
     untrue = selfcheck.untrue_answers(session, actor=me, year=int(year))
     categories = catalogue.list_categories(session, year=int(year))
 areas = {e.number: e.area for e in categories}
@@ -38,6 +38,20 @@ def short_category(number: int) -> str:
     """A category by number and the start of its text, never a bare number."""
     text = next((e.text for e in categories if e.number == number), "")
     return f"{number} {text[:12]}{'…' if len(text) > 12 else ''}"
+
+
+def case_workbook() -> bytes:
+    """The case list, read when the button is pressed (up to 10,000 cases, never per run)."""
+    with db() as session:
+        case_rows = cases.list_cases(session, actor=me, page=1, page_size=10_000)[0]
+    return exports.workbook(
+        "典型案例", ["单位", "类别", "标题", "状态", "来源", "处理结果", "发现日期", "办结日期",
+                 "处理人数"],
+        [[c["unit"], short_category(c["category_number"]), c["title"],
+          tr(f"case.status.{c['status']}"), tr(f"case.source.{c['source']}"),
+          "、".join(tr(f"case.outcome.{o}") for o in c["outcomes"]),
+          str(c["found_on"]), str(c["concluded_on"] or ""), c["persons_handled"]]
+         for c in case_rows])
 
 
 labels = list(quotas.LABELS.values())
@@ -95,26 +109,17 @@ if office:
         key="quota_export_table")
     export_right.download_button(
         tr("quota.export_cases"), mime=exports.MIME, file_name=f"典型案例清单{int(year)}.xlsx",
-        data=audited(lambda: exports.workbook(
-            "典型案例", ["单位", "类别", "标题", "状态", "来源", "处理结果", "发现日期", "办结日期",
-                     "处理人数"],
-            [[c["unit"], short_category(c["category_number"]), c["title"],
-              tr(f"case.status.{c['status']}"),
-              tr(f"case.source.{c['source']}"),
-              "、".join(tr(f"case.outcome.{o}") for o in c["outcomes"]),
-              str(c["found_on"]), str(c["concluded_on"] or ""), c["persons_handled"]]
-             for c in case_rows]), f"典型案例清单{int(year)}.xlsx"),
-        key="quota_export_cases")
+        data=audited(case_workbook, f"典型案例清单{int(year)}.xlsx"), key="quota_export_cases")
 
     st.subheader(tr("quota.by_category"))
-    verified = pd.DataFrame([{"area": areas.get(c["category_number"], ""),
-                              "category": short_category(c["category_number"])}
-                             for c in case_rows if c["status"] == "verified"])
+    verified = pd.DataFrame([{"area": areas.get(number, ""), "category": short_category(number),
+                              "n": count} for number, count in by_category.items()])
     if not verified.empty:
-        by_area, by_category = st.columns(2)
-        for column, field, title in ((by_area, "area", tr("quota.by_area_title")),
-                                     (by_category, "category", tr("quota.by_category_title"))):
-            counted = verified.value_counts(field).rename("n").reset_index()
+        area_column, category_column = st.columns(2)
+        for column, field, title in ((area_column, "area", tr("quota.by_area_title")),
+                                     (category_column, "category",
+                                      tr("quota.by_category_title"))):
+            counted = verified.groupby(field, as_index=False)["n"].sum()
             column.altair_chart(alt.Chart(counted, title=title).mark_bar().encode(
                 y=alt.Y(f"{field}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
                 x=alt.X("n:Q", title=tr("quota.col.cases"), axis=count_axis)),

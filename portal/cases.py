@@ -299,6 +299,19 @@ def counts_by_unit(session: Session, *, actor: Actor) -> list[dict]:
     return [{"unit": u, "status": s, "count": n} for u, s, n in rows]
 
 
+def verified_by_category(session: Session, *, actor: Actor, year: int) -> dict[int, int]:
+    """Verified cases concluded in `year` per category (the quota page's charts), counted in
+    SQL — a province's cases are never loaded to be counted."""
+    if not actor.has(Role.DISCIPLINE):
+        raise PermissionDenied()
+    return dict(session.exec(
+        select(TypicalCase.category_number, func.count())
+        .where(TypicalCase.status == "verified",
+               col(TypicalCase.concluded_on) >= date(year, 1, 1),
+               col(TypicalCase.concluded_on) <= date(year, 12, 31))
+        .group_by(TypicalCase.category_number)).all())
+
+
 def exposed_cases(session: Session, *, limit: int = 50) -> list[dict]:
     """The public board's 通报曝光: anonymised summaries of verified, exposed cases."""
     rows = session.exec(select(TypicalCase, Unit.name)

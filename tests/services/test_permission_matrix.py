@@ -477,6 +477,8 @@ MATRIX: dict[str, tuple[Call, dict[str, str]]] = {
                          row(N, N, N, N, Y, Y, N, Y, N)),
     "cases.counts_by_unit": (lambda c: cases.counts_by_unit(c.world.s, actor=c.actor),
                              row(N, N, N, N, N, N, Y, Y, N)),
+    "cases.verified_by_category": (lambda c: cases.verified_by_category(
+        c.world.s, actor=c.actor, year=2026), row(N, N, N, N, N, N, N, Y, N)),
     "cases.resolve_reports": (lambda c: cases.resolve_reports(
         c.world.s, actor=c.actor, numbers=c.world.assigned.tracking_no),
         row(N, N, N, N, Y, N, N, Y, N)),

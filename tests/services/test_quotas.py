@@ -168,6 +168,15 @@ def test_only_verified_cases_are_exposed_on_the_board(session, people):
     assert [b["public_summary"] for b in board] == ["某局工作人员违规增设审批前置条件，给予政务处分。"]
 
 
+def test_the_charts_count_the_years_verified_cases_per_category_in_sql(session, people):
+    d = people["discipline"]
+    case(session, d)
+    case(session, d, unit="区住建局")
+    case(session, d, verify=False)  # still a clue
+    assert cases.verified_by_category(session, actor=d, year=2026) == {7: 2}
+    assert cases.verified_by_category(session, actor=d, year=2027) == {}  # another year
+
+
 def test_untrue_self_check_answers_are_flagged(session, people):
     from portal import selfcheck
     from portal.selfcheck import RowInput
