@@ -88,11 +88,12 @@ def notices_issued(session: Session, issued: list[tuple[dict, Item]]) -> None:
         names = dict(session.exec(select(Unit.id, Unit.name).where(
             col(Unit.id).in_({notice["unit_id"] for notice, _ in issued}))).all())
     to_units, to_discipline = [], []
+    titles = {kind: t(f"notice.kind.{kind}") for kind in {notice["kind"] for notice, _ in issued}}
     for notice, item in issued:
         deadline = _day(notice["deadline"])
         context = {"tracking_no": item.ref, "title": item.title,
                    "unit": names.get(notice["unit_id"], ""), "kind": KIND_TEXT[item.kind],
-                   "notice_title": t(f"notice.kind.{notice['kind']}"),
+                   "notice_title": titles[notice["kind"]],
                    "number": notice["number"], "deadline": deadline,
                    "deadline_text": f"新期限为{deadline}。" if deadline else "",
                    "link": link(f"inbox?notice={notice['id']}")}

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import insert, or_
 from sqlmodel import Session, col, select
@@ -126,7 +127,8 @@ def _enqueue(session: Session, *, event: str, context: dict, units: set[int], ro
             col(UnitWebhook.unit_id).in_(units), col(UnitWebhook.active).is_(True))).all())
     letters, messages = _rows(
         template, context, event_id=event_id, now=now,
-        recipients=_recipients(session, units=units, roles=roles, users=users),
+        recipients=[_recipient(template, user, pref) for user, pref in _recipients(
+            session, units=units, roles=roles, users=users)],
         robots=robots, filer=filer)
     _insert(session, letters, messages)
     return event_id
@@ -167,18 +169,19 @@ def enqueue_many(session: Session, *, event: str, announcements: list[Announceme
             [{"event": event, "dedupe_key": None, "created_at": now}] * len(announcements))
         letters: list[dict] = []
         messages: list[dict] = []
-        chosen = {user.id: _channels(template, pref)  # each recipient's channels, once
-                  for found in (*by_unit.values(), *by_role.values()) for user, pref in found}
+        # each recipient's address and channels worked out once for the batch
+        of_unit = {unit_id: [_recipient(template, user, pref) for user, pref in found]
+                   for unit_id, found in by_unit.items()}
+        of_role = {role: [_recipient(template, user, pref) for user, pref in found]
+                   for role, found in by_role.items()}
         for announcement, event_id in zip(announcements, event_ids, strict=True):
-            found = {user.id: (user, pref) for unit_id in announcement.units
-                     for user, pref in by_unit.get(unit_id, [])}
-            found |= {user.id: (user, pref) for role in announcement.roles
-                      for user, pref in by_role.get(role, [])}
+            found = {r.id: r for unit_id in announcement.units for r in of_unit.get(unit_id, [])}
+            found |= {r.id: r for role in announcement.roles for r in of_role.get(role, [])}
             these_letters, these_messages = _rows(
                 template, announcement.context, event_id=event_id, now=now,
                 recipients=[found[user_id] for user_id in sorted(found)],
                 robots=[hook for unit_id in sorted(announcement.units)
-                        for hook in robots.get(unit_id, [])], filer=None, chosen=chosen)
+                        for hook in robots.get(unit_id, [])], filer=None)
             letters += these_letters
             messages += these_messages
         _insert(session, letters, messages)
@@ -215,14 +218,29 @@ def _defaults(template: NotificationTemplate) -> set[str]:
     return {c for c in template.channels.split(",") if c}
 
 
+class Recipient(NamedTuple):
+    """What the messages of one account need: its addresses and the channels it takes."""
+
+    id: int
+    email: str | None
+    mobile: str | None
+    channels: set[str]
+    digest: bool
+
+
+def _recipient(template: NotificationTemplate, user: User,
+               pref: NotificationPreference | None) -> Recipient:
+    return Recipient(user.id, user.email, user.mobile, _channels(template, pref),
+                     bool(pref is not None and pref.digest))
+
+
 def _rows(template: NotificationTemplate, context: dict, *, event_id: int, now: datetime,
-          recipients: list[tuple[User, NotificationPreference | None]],
-          robots: list[UnitWebhook], filer: Report | None,
-          chosen: dict[int, set[str]] | None = None) -> tuple[list[dict], list[dict]]:
-    """The inbox rows and the outbox rows of one event (`chosen`: each recipient's channels,
-    when known)."""
-    event = template.event
+          recipients: list[Recipient], robots: list[UnitWebhook], filer: Report | None
+          ) -> tuple[list[dict], list[dict]]:
+    """The inbox rows and the outbox rows of one event."""
+    event, quiet_exempt = template.event, template.quiet_exempt
     text = texts(template, context)
+    subject = text.subject[:200]
     url = context.get("link", "")[:300]
     defaults = _defaults(template)
     messages: list[dict] = []
@@ -232,24 +250,23 @@ def _rows(template: NotificationTemplate, context: dict, *, event_id: int, now: 
                unit_id: int | None = None, to_filer: bool = False, body: str) -> None:
         messages.append({
             "event_id": event_id, "event": event, "channel": channel, "user_id": user_id,
-            "unit_id": unit_id, "address": address, "subject": text.subject[:200],
+            "unit_id": unit_id, "address": address, "subject": subject,
             "body": body, "link": url, "to_filer": to_filer,
-            "quiet_exempt": template.quiet_exempt, "status": "pending", "attempts": 0,
+            "quiet_exempt": quiet_exempt, "status": "pending", "attempts": 0,
             "next_attempt_at": now, "last_error": "", "created_at": now})
 
     for_filer = EVENTS[event].audience == FILER
-    for user, pref in recipients:
-        channels = chosen[user.id] if chosen is not None else _channels(template, pref)
-        if "inbox" in channels:
+    for user in recipients:
+        if "inbox" in user.channels:
             letters.append({"user_id": user.id, "event_id": event_id, "event": event,
-                            "subject": text.subject[:200], "body": text.body, "link": url,
+                            "subject": subject, "body": text.body, "link": url,
                             "created_at": now})
         if for_filer:
             continue  # a filer's SMS goes only to the mobile they opted in with, below
-        digest_later = pref is not None and pref.digest and event != "digest"
-        if "email" in channels and user.email and not digest_later:
+        digest_later = user.digest and event != "digest"
+        if "email" in user.channels and user.email and not digest_later:
             outbox("email", user.email, user_id=user.id, body=text.body)
-        if "sms" in channels and user.mobile:
+        if "sms" in user.channels and user.mobile:
             outbox("sms", user.mobile, user_id=user.id, body=text.sms)
     if filer is not None and filer.sms_opt_in and filer.contact_mobile and "sms" in defaults:
         outbox("sms", filer.contact_mobile, to_filer=True, body=text.sms)
