@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 
 from portal import cards, charts, clock, scoring, stats
 from portal.cases import exposed_cases
-from portal.duplicates import COUNTED
+from portal.duplicates import COUNTED_BY_OTHER_INDEX
 from portal.errors import PermissionDenied, ValidationError
 from portal.exports import put
 from portal.i18n import format_date, t
@@ -68,7 +68,8 @@ def _red_cards(session: Session) -> list[tuple[str, int]]:
     """Units holding red-card reports today, most first (one GROUP BY)."""
     rows = session.exec(select(Unit.name, func.count()).select_from(Report)
                         .join(Unit, col(Unit.id) == Report.unit_id)
-                        .where(cards.condition(cards.RED, clock.today(), session=session), COUNTED)
+                        .where(cards.condition(cards.RED, clock.today(), session=session),
+                               COUNTED_BY_OTHER_INDEX)
                         .group_by(Unit.name).order_by(func.count().desc(), Unit.name)).all()
     return [(name, int(n)) for name, n in rows]
 

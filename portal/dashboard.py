@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from portal import cards, clock, stats
-from portal.duplicates import COUNTED
+from portal.duplicates import COUNTED, COUNTED_BY_OTHER_INDEX
 from portal.errors import PermissionDenied
 from portal.escalation import LADDER
 from portal.exports import put
@@ -47,7 +47,8 @@ def _report_rows(session: Session, condition, *, order, limit: int = LIST_LIMIT)
                                Report.status, Report.current_due, Report.due_window,
                                Report.created_at)
                         .outerjoin(Unit, col(Unit.id) == Report.unit_id)
-                        .where(condition, COUNTED).order_by(*order).limit(limit)).all()
+                        .where(condition, COUNTED_BY_OTHER_INDEX).order_by(*order)
+                        .limit(limit)).all()
     return [{"report_id": rid, "tracking_no": number, "title": title, "unit": unit or "",
              "status": status, "due": due, "created_at": created,
              "card": cards.classify(due, today, yellow_until, window),
@@ -70,7 +71,7 @@ def office_dashboard(session: Session, *, actor: Actor, start: date, end: date,
         "overdue": _report_rows(session, cards.condition(cards.RED, today, session=session),
                                 order=[col(Report.current_due), col(Report.id)]),
         "red_count": session.exec(select(func.count()).select_from(Report).where(
-            cards.condition(cards.RED, today, session=session), COUNTED)).one(),
+            cards.condition(cards.RED, today, session=session), COUNTED_BY_OTHER_INDEX)).one(),
     }
 
 

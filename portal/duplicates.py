@@ -27,6 +27,10 @@ COPIED = ("status", "unit_id", "respond_due", "reply_due", "deadline_estimated",
           "replied_at")
 FOLLOWED_ACTIONS = frozenset({"assign", "reject", "respond", "return", "reply"})
 COUNTED = col(Report.merged_into_id).is_(None)  # a merged group counts once, on its main report
+# The same rule for filters led by another column (a deadline): written so that SQLite does not
+# walk the reports through an index on merged_into_id, which almost every report matches (the
+# red cards of 1,000,000 reports: 220 ms that way, a few ms by the deadline's index).
+COUNTED_BY_OTHER_INDEX = (col(Report.merged_into_id) + 0).is_(None)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,32 @@ def test_the_office_dashboard_carries_figures_and_the_red_cards(session, october
     assert board["trend"][0]["period"] == "2026-10-01"
 
 
+def test_the_red_cards_are_found_by_their_deadline_not_by_the_merge_column(session, live):
+    """#17: nearly every report has no merged_into_id, so walking an index on it reads them
+    all (220 ms at 1,000,000); the red cards are read by the index on the deadline."""
+    from sqlalchemy import event
+
+    office = make_user(session, Role.SUPERVISOR)
+    statements = []
+    listen = lambda *args: statements.append((args[2], args[3]))  # noqa: E731
+    event.listen(session.get_bind(), "before_cursor_execute", listen)
+    try:
+        board = dashboard.office_dashboard(session, actor=office, start=date(2026, 11, 1),
+                                           end=MONDAY)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", listen)
+    assert board["red_count"] == 1
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    red = [(sql, params) for sql, params in statements if "reports.current_due <" in sql]
+    assert len(red) == 2  # the rows and the count
+    for sql, params in red:
+        plan = " / ".join(row[3] for row in connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + sql, params))
+        assert "ix_reports_current_due" in plan, plan
+
+
 def test_a_unit_home_shows_its_own_figures_beside_the_district(session, october):
     clerk = make_user(session, Role.UNIT, unit="区住建局")
     campaign = SelfcheckCampaign(year=2026, quarter=4, due_date=date(2026, 12, 20))
