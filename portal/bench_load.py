@@ -9,6 +9,7 @@ are real reports (the floor's rows are deleted again).
 import statistics
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -142,7 +143,7 @@ def _bare_insert(engine: Engine) -> Callable[[Intake, threading.Lock], None]:
                     "reopen_count, created_at, updated_at) VALUES (:no, :hash, 'complaint', "
                     "'web', :title, '压测', '', 1 = 0, 1 = 0, 'submitted', 1 = 0, 0, "
                     "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
-                    {"no": f"FLOOR-{time.perf_counter_ns()}-{threading.get_ident()}",
+                    {"no": f"F{uuid.uuid4().hex[:15]}",  # tracking numbers are 20 long
                      "hash": code_hash, "title": FLOOR_TITLE})
         except Exception:  # noqa: BLE001
             with lock:
