@@ -1,6 +1,7 @@
 """`python -m portal bench` (#17): a large database built with bulk inserts (portal/bench_data.py),
 and what the pages call timed beside its floor — one hand-written SQL query for the same result
-on the same data — then the morning escalation over 20,000 overdue items, whole page renders
+on the same data — then the morning escalation over 20,000 overdue items, the notification
+worker's delivery rate, whole page renders
 with their peak memory (portal/ui/bench_pages.py) and intake under 8 threads beside its floor
 (portal/bench_load.py).
 
@@ -342,7 +343,7 @@ def show_plans(results: list[Result]) -> None:
 def main(*, reports_count: int, units: int, database_url: str | None, json_path: Path | None,
          repeat: int, escalate: bool, accounts: int = 100_000, escalate_items: int = 20_000,
          intake_seconds: float = 20.0, intake_threads: int = 8, renders: bool = True,
-         explain_plans: bool = False) -> dict:
+         explain_plans: bool = False, notify_messages: int = 2_000) -> dict:
     url = database_url or (
         f"sqlite:///{Path(tempfile.gettempdir()) / f'portal-bench-{reports_count}.sqlite3'}")
     engine = make_engine(url)
@@ -370,6 +371,10 @@ def main(*, reports_count: int, units: int, database_url: str | None, json_path:
         results.append(Result(f"escalate --dry-run, {overdue:,} overdue", round(seconds * 1000, 1),
                               None, None))
         show(results[-1])
+    if notify_messages:
+        summary["notify"] = sent = bench_load.notify(engine, count=notify_messages)
+        print(f"notify --once, {sent['messages']:,} SMS (file backend): {sent['seconds']} s, "
+              f"{sent['per_second']}/s", flush=True)
     if renders:
         from portal.ui import bench_pages  # Streamlit only for this step
 

@@ -7,22 +7,27 @@ are real reports (the floor's rows are deleted again).
 """
 
 import statistics
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, func, text
 from sqlmodel import select
 
 from portal import escalation, reports, supervised
-from portal.db import session_scope
+from portal.db import bulk_insert, insert_returning_ids, session_scope
 from portal.models import Report
+from portal.notifications import worker as notify_worker
+from portal.notifications.tables import NotificationEvent, OutboxMessage
 from portal.report_types import WITH_UNIT
 from portal.reports import ReportInput, hash_query_code, new_query_code
 from portal.roles import Actor
+from portal.settings import get_settings
 
 OPEN = "('" + "', '".join(sorted(WITH_UNIT)) + "')"
 FLOOR_TITLE = "压测下限"
@@ -64,6 +69,17 @@ class Intake:
     tracking_nos: list[str] = field(default_factory=list)
     seconds: float = 0.0
     reads: int = 0
+
+    def file(self, lock: threading.Lock, began: float, tracking_no: str | None = None) -> None:
+        with lock:
+            self.filings += 1
+            self.latencies.append(time.perf_counter() - began)
+            if tracking_no is not None:
+                self.tracking_nos.append(tracking_no)
+
+    def refuse(self, lock: threading.Lock) -> None:
+        with lock:
+            self.refused += 1
 
     @property
     def per_second(self) -> float:
@@ -120,13 +136,9 @@ def _file(engine: Engine, serial: list[int]) -> Callable[[Intake, threading.Lock
                     contact_name="王明", contact_mobile="13900001111",
                     company_name="压测科技有限公司"))
         except Exception:  # noqa: BLE001 - a refusal is what this counts
-            with lock:
-                result.refused += 1
+            result.refuse(lock)
             return
-        with lock:
-            result.filings += 1
-            result.latencies.append(time.perf_counter() - began)
-            result.tracking_nos.append(filed.tracking_no)
+        result.file(lock, began, filed.tracking_no)
     return work
 
 
@@ -146,12 +158,9 @@ def _bare_insert(engine: Engine) -> Callable[[Intake, threading.Lock], None]:
                     {"no": f"F{uuid.uuid4().hex[:15]}",  # tracking numbers are 20 long
                      "hash": code_hash, "title": FLOOR_TITLE})
         except Exception:  # noqa: BLE001
-            with lock:
-                result.refused += 1
+            result.refuse(lock)
             return
-        with lock:
-            result.filings += 1
-            result.latencies.append(time.perf_counter() - began)
+        result.file(lock, began)
     return work
 
 
@@ -187,3 +196,38 @@ def intake(engine: Engine, *, office: Actor, threads: int, seconds: float) -> di
             "reads_per_second_while_filing": round(busy_rate, 1),
             "reads_kept": round(busy_rate / idle_rate, 2) if idle_rate else None,
             "reads_kept_of_floor": round(busy_rate / floor_rate, 2) if floor_rate else None}
+
+
+def notify(engine: Engine, *, count: int) -> dict:
+    """`notify --once` delivering `count` pending SMS through the file backend (the 站内信 are
+    written with the change; e-mail and SMS go through this worker): seconds and messages per
+    second. The messages, their attempts and their event are deleted afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings = get_settings().model_copy(update={
+            "sms_backend": "file", "sms_file": str(Path(folder) / "sms.jsonl"),
+            "notify_quiet_start": 0, "notify_quiet_end": 0})
+        now = datetime.now()
+        with session_scope(engine) as session:
+            event_id = insert_returning_ids(session, NotificationEvent.__table__, [
+                {"event": "notice_issued", "dedupe_key": None, "created_at": now}])[0]
+            bulk_insert(session, OutboxMessage.__table__, [
+                {"event_id": event_id, "event": "notice_issued", "channel": "sms",
+                 "user_id": None, "unit_id": None, "address": "13900001111",
+                 "subject": "督办通知", "body": f"压测短信 {n}", "link": "", "to_filer": False,
+                 "quiet_exempt": True, "status": "pending", "attempts": 0,
+                 "next_attempt_at": now, "last_error": "", "created_at": now}
+                for n in range(count)])
+            session.commit()
+        began = time.perf_counter()
+        stats = notify_worker.run_once(engine, settings=settings)
+        seconds = time.perf_counter() - began
+    with engine.begin() as connection:
+        connection.execute(text(
+            "DELETE FROM notification_attempts WHERE outbox_id IN "
+            "(SELECT id FROM notification_outbox WHERE event_id = :e)"), {"e": event_id})
+        connection.execute(text("DELETE FROM notification_outbox WHERE event_id = :e"),
+                           {"e": event_id})
+        connection.execute(text("DELETE FROM notification_events WHERE id = :e"),
+                           {"e": event_id})
+    return {"messages": count, "sent": stats.sent, "seconds": round(seconds, 2),
+            "per_second": round(stats.sent / seconds, 1) if seconds else None}

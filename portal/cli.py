@@ -426,6 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--escalate-items", type=_positive, default=20_000,
                        help="逾期督办试运行的逾期件数（默认 20,000）")
     bench.add_argument("--no-escalate", action="store_true", help="不测逾期督办试运行")
+    bench.add_argument("--notify-messages", type=_count, default=2_000,
+                       help="消息发送测试的短信条数（默认 2,000；0 为不测）")
     bench.add_argument("--intake-seconds", type=_count, default=20,
                        help="并发受理测试时长（秒，默认 20；0 为不测）")
     bench.add_argument("--intake-threads", type=_positive, default=8, help="并发受理线程数（默认 8）")
@@ -456,7 +458,8 @@ def _bench(args: argparse.Namespace) -> int:
                json_path=args.json, repeat=args.repeat, escalate=not args.no_escalate,
                accounts=args.accounts, escalate_items=args.escalate_items,
                intake_seconds=args.intake_seconds, intake_threads=args.intake_threads,
-               renders=not args.no_render, explain_plans=args.explain)
+               renders=not args.no_render, explain_plans=args.explain,
+               notify_messages=args.notify_messages)
     return 0
 
 

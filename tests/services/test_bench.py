@@ -3,6 +3,7 @@ its floor and writes the JSON the README's table comes from. Figures are not ass
 measured, never tested); what is asserted is that every call ran and was paired as documented."""
 
 import json
+import sqlite3
 
 import pytest
 
@@ -13,7 +14,7 @@ def test_bench_builds_a_database_and_reports_every_call_beside_its_floor(tmp_pat
     out = tmp_path / "bench.json"
     code = cli.main(["bench", "--reports", "2000", "--units", "25", "--repeat", "1",
                      "--accounts", "300", "--escalate-items", "150", "--intake-seconds", "2",
-                     "--intake-threads", "2", "--explain",
+                     "--intake-threads", "2", "--notify-messages", "40", "--explain",
                      "--database-url", f"sqlite:///{tmp_path / 'bench.sqlite3'}",
                      "--json", str(out)])
     assert code == 0
@@ -34,6 +35,9 @@ def test_bench_builds_a_database_and_reports_every_call_beside_its_floor(tmp_pat
     assert "escalate --dry-run, 150 overdue" in names
     assert [page["name"] for page in result["renders"]] == [name for name, *_ in bench.RENDERED]
     assert all(page["cold_ms"] > 0 and page["peak_mb"] > 0 for page in result["renders"])
+    assert result["notify"]["sent"] == 40
+    with sqlite3.connect(tmp_path / "bench.sqlite3") as kept:  # and deleted again
+        assert kept.execute("SELECT COUNT(*) FROM notification_outbox").fetchone() == (0,)
     intake = result["intake"]
     assert intake["service_per_second"] > 0 and intake["floor_per_second"] > 0
     assert (intake["refused"], intake["duplicates"], intake["lost"]) == (0, 0, 0)
