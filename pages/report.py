@@ -13,7 +13,9 @@ if me is not None and me.has(Role.COMPANY):
         prefill = companies.company_profile(session, actor=me)
 
 chosen = st.query_params.get("kind")  # from the portal home's 投诉举报 / 办不成事 / 意见建议
-if chosen in {k.value for k in Kind} and "report_kind" not in st.session_state:
+# while no type is chosen: a run of this page before the link's query arrived has already
+# registered the radio with none (the type was then missing on about one filing in ten)
+if chosen in {k.value for k in Kind} and not st.session_state.get("report_kind"):
     st.session_state["report_kind"] = chosen
 
 st.title(tr("page.report"))

@@ -35,6 +35,18 @@ def test_filing_shows_tracking_number_and_code_once(open_page):
     assert not app.metric  # shown once
 
 
+def test_the_home_pages_type_link_chooses_the_type_even_after_a_run_without_it(open_page):
+    """投诉举报 on the portal home opens the form with the type chosen, also when the page
+    ran once before the link's query arrived (the radio was then registered with none)."""
+    app = open_page("pages/report.py")
+    assert app.radio(key="report_kind").value is None
+    app.query_params["kind"] = "complaint"
+    app.run()
+    assert app.radio(key="report_kind").value == "complaint"
+    app.radio(key="report_kind").set_value("undone").run()  # the user's own choice stays
+    assert app.radio(key="report_kind").value == "undone"
+
+
 def test_filing_errors_appear_in_chinese_beside_the_fields(open_page):
     app = open_page("pages/report.py")
     app.text_input(key="report_title").input("短")
