@@ -225,10 +225,11 @@ def file_report(session: Session, *, actor: Actor | None, data: ReportInput,
         session.add(ReportEvent(report_id=report.id, at=now,
                                 actor_id=actor.user_id if actor else None, action="file",
                                 to_status=Status.SUBMITTED, public=True, note_public=False))
-        # the audit row names staff who entered a call or letter, never a public filer
+        hooks.report_filed(session, report)
+        # the audit row names staff who entered a call or letter, never a public filer; it is
+        # written last, as it locks the chain's head until the commit (PostgreSQL)
         audit.record(session, actor=actor if office else None, action="report.file",
                      entity="report", entity_id=report.id, detail=f"channel={channel}")
-        hooks.report_filed(session, report)
         return Filed(report_id=report.id, tracking_no=tracking_no, query_code=code)
 
     return write_with_retry(session, write)
