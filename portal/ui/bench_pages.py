@@ -6,6 +6,8 @@ import os
 import statistics
 import time
 import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit import config as st_config
@@ -51,29 +53,49 @@ def render(url: str, pages: list[tuple[str, str, str | None]], *, repeat: int) -
     """[{name, cold_ms, warm_ms, peak_mb}] for each (name, script, username) on the database
     at `url`: medians of `repeat` runs after a warm-up, cold (caches emptied first) and warm;
     the peak is that of a cold run."""
+    with _database(url):
+        return [_measure(name, script, username, repeat) for name, script, username in pages]
+
+
+@contextmanager
+def _database(url: str) -> Iterator[None]:
+    """The pages' settings name the bench database meanwhile; the caller's come back after."""
+    before = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = url
+    _fresh()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = before
+        _fresh()
+
+
+def _fresh() -> None:
     get_settings.cache_clear()
     context.engine.clear()
     context.read_engine.clear()
-    results = []
-    for name, script, username in pages:
-        _run(script, username)  # imports and the first connection
-        cold, warm = [], []
-        for _ in range(repeat):
-            _cold()
-            began = time.perf_counter()
-            _run(script, username)
-            cold.append(time.perf_counter() - began)
-            began = time.perf_counter()
-            _run(script, username)
-            warm.append(time.perf_counter() - began)
+
+
+def _measure(name: str, script: str, username: str | None, repeat: int) -> dict:
+    _run(script, username)  # imports and the first connection
+    cold, warm = [], []
+    for _ in range(repeat):
         _cold()
-        tracemalloc.start()
+        began = time.perf_counter()
+        _run(script, username)
+        cold.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        _run(script, username)
+        warm.append(time.perf_counter() - began)
+    _cold()
+    tracemalloc.start()
+    try:
         _run(script, username)
         peak = tracemalloc.get_traced_memory()[1]
+    finally:
         tracemalloc.stop()
-        results.append({"name": name, "cold_ms": _median_ms(cold), "warm_ms": _median_ms(warm),
-                        "peak_mb": round(peak / 2**20, 1)})
-    context.engine.clear()
-    context.read_engine.clear()
-    return results
+    return {"name": name, "cold_ms": _median_ms(cold), "warm_ms": _median_ms(warm),
+            "peak_mb": round(peak / 2**20, 1)}

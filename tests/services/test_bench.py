@@ -3,6 +3,7 @@ its floor and writes the JSON the README's table comes from. Figures are not ass
 measured, never tested); what is asserted is that every call ran and was paired as documented."""
 
 import json
+import os
 import sqlite3
 
 import pytest
@@ -11,6 +12,7 @@ from portal import bench, cli
 
 
 def test_bench_builds_a_database_and_reports_every_call_beside_its_floor(tmp_path, capsys):
+    before = os.environ.get("DATABASE_URL")
     out = tmp_path / "bench.json"
     code = cli.main(["bench", "--reports", "2000", "--units", "25", "--repeat", "1",
                      "--accounts", "300", "--escalate-items", "150", "--intake-seconds", "2",
@@ -42,6 +44,7 @@ def test_bench_builds_a_database_and_reports_every_call_beside_its_floor(tmp_pat
     assert intake["service_per_second"] > 0 and intake["floor_per_second"] > 0
     assert (intake["refused"], intake["duplicates"], intake["lost"]) == (0, 0, 0)
     assert intake["reads_per_second_idle"] > 0
+    assert os.environ.get("DATABASE_URL") == before  # the page renders gave the setting back
     printed = capsys.readouterr().out
     assert "2,000 reports, 25 units" in printed and "office queue, first page" in printed
     assert "SEARCH" in printed  # SQLite's plans
