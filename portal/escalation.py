@@ -35,7 +35,7 @@ from portal.models import (
     Unit,
 )
 from portal.notifications import hooks
-from portal.report_types import OFFICE_WAITING, WITH_UNIT, Status
+from portal.report_types import WITH_UNIT
 from portal.roles import Actor, Role
 
 LADDER = ("reminder", "urging", "supervision", "transfer")
@@ -55,16 +55,6 @@ class Issued:
 
 
 base_due = supervised.report_due
-
-
-def _base_window(report: Report) -> str | None:
-    if report.status in OFFICE_WAITING:
-        return "intake"
-    if report.status not in WITH_UNIT:
-        return None
-    if report.status == Status.ASSIGNED and report.responded_at is None:
-        return "respond"
-    return "reopen" if report.status == Status.REOPENED else "reply"
 
 
 def _of(kind: str, item_id: int, unit_id: int | None = None):  # noqa: ANN202
@@ -120,7 +110,8 @@ def current_deadline(session: Session, report: Report, *, pending: Notice | None
     """The later of the SLA deadline that applies and the pending notice's deadline (a notice
     never shortens a running window), with the name of the window behind it. `known`: the
     caller passes the pending notice (None for none) instead of it being read."""
-    base, window = base_due(report), _base_window(report)
+    base = base_due(report)
+    window = supervised.report_window(report.status, report.responded_at)
     if report.status not in WITH_UNIT:
         return base, window
     if not known:

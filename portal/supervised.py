@@ -35,15 +35,12 @@ class Item:
 
 
 def report_due(report: Report) -> date | None:
-    """The SLA deadline that applies now: the office's while it waits for triage, then the
-    unit's respond deadline until it responds, then its reply deadline; none once replied."""
-    if report.status in OFFICE_WAITING:
-        return report.office_due
-    if report.status not in WITH_UNIT:
+    """The SLA deadline that applies now: the one of the window the report is in."""
+    window = report_window(report.status, report.responded_at)
+    if window is None:
         return None
-    if report.status == Status.ASSIGNED and report.responded_at is None:
-        return report.respond_due
-    return report.reply_due
+    return {"intake": report.office_due, "respond": report.respond_due}.get(
+        window, report.reply_due)
 
 
 def report_item(report: Report) -> Item:
@@ -56,15 +53,26 @@ REPORT_COLUMNS = (Report.id, Report.unit_id, Report.status, Report.responded_at,
                   Report.respond_due, Report.reply_due, Report.tracking_no, Report.title)
 
 
+def report_window(status: str, responded_at: object) -> str | None:
+    """The SLA window a report is in: the office's while it waits for triage, then the unit's
+    respond window until it responds, then its reply (or reopen) window; none once replied."""
+    if status in OFFICE_WAITING:
+        return "intake"
+    if status not in WITH_UNIT:
+        return None
+    if status == Status.ASSIGNED and responded_at is None:
+        return "respond"
+    return "reopen" if status == Status.REOPENED else "reply"
+
+
 def _report_item(report_id: int, unit_id: int, status: str, responded_at: object,
                  respond_due: date | None, reply_due: date | None, tracking_no: str,
                  title: str) -> Item:
-    if status == Status.ASSIGNED and responded_at is None:
-        return Item(kind=REPORT, id=report_id, unit_id=unit_id, due=respond_due,
-                    demands="respond", ref=tracking_no, title=title, window="respond")
-    return Item(kind=REPORT, id=report_id, unit_id=unit_id, due=reply_due, demands="reply",
-                ref=tracking_no, title=title,
-                window="reopen" if status == Status.REOPENED else "reply")
+    window = report_window(status, responded_at)
+    demands = "respond" if window == "respond" else "reply"
+    return Item(kind=REPORT, id=report_id, unit_id=unit_id,
+                due=respond_due if demands == "respond" else reply_due, demands=demands,
+                ref=tracking_no, title=title, window=window)
 
 
 def _task_item(task: KeyTask, unit_id: int, today: date) -> Item:
