@@ -74,7 +74,8 @@ def test_the_ladder_climbs_one_rung_per_missed_deadline_and_stops_at_transfer(
         escalation.escalate(session, today=today)
         escalation.escalate(session, today=today)  # a second run the same day issues nothing
         assert kinds(session, report.id) == expected, today
-    first = session.exec(select(Notice).where(Notice.report_id == report.id)).first()
+    first = session.exec(select(Notice).where(Notice.report_id == report.id)
+                         .order_by(Notice.id)).first()  # the oldest: heap order is not kept
     assert first.number == "提醒〔2026〕1号" and first.deadline == date(2026, 11, 6)
     assert first.complied is False and first.overdue_days == 1
 
